@@ -1,0 +1,68 @@
+"""The kit's one exception tree.
+
+Every error the library raises on purpose derives from :class:`KitError` and carries
+its context, so that the CLI (the one place that prints for people) can turn it into a
+one-line message and an exit code without a traceback::
+
+    KitError
+    ├── InputError        a file could not be read as a report (names the file, and the
+    │   │                 table and cell where it knows them)
+    │   └── UnsupportedInput  the file's form is not one the kit reads
+    ├── FormatError       a format-version definition is missing or inconsistent
+    ├── StoreError        the SQLite store cannot be opened or written
+    │   └── NotFound      no report for the asked agency and year
+    ├── ParameterError    notebook parameters that fail validation (names the parameter)
+    └── RenderError       papermill or nbconvert failed (names the notebook left behind)
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KitError(Exception):
+    """Base of every error the kit raises on purpose."""
+
+
+class InputError(KitError):
+    """A file that cannot be read as a report."""
+
+    def __init__(self, path: str | Path, reason: str, *, table: str | None = None,
+                 cell: str | None = None) -> None:
+        self.path = str(path)
+        self.reason = reason
+        self.table = table
+        self.cell = cell
+        where = "".join(f", {k} {v}" for k, v in (("table", table), ("cell", cell)) if v)
+        super().__init__(f"{self.path}{where}: {reason}")
+
+
+class UnsupportedInput(InputError):
+    """The file's form is not one the kit reads."""
+
+
+class FormatError(KitError):
+    """A format-version definition is missing or inconsistent."""
+
+
+class StoreError(KitError):
+    """The store cannot be opened or written."""
+
+
+class NotFound(StoreError):
+    """No report stored for the asked agency and year."""
+
+
+class ParameterError(KitError):
+    """Notebook parameters that fail validation."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid parameters: " + "; ".join(problems))
+
+
+class RenderError(KitError):
+    """A notebook run or export failed; ``notebook`` is the executed notebook kept."""
+
+    def __init__(self, message: str, *, notebook: str | Path | None = None) -> None:
+        self.notebook = str(notebook) if notebook else None
+        super().__init__(message + (f" (executed notebook kept at {self.notebook})" if notebook else ""))

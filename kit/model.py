@@ -1,0 +1,86 @@
+"""The report model: one agency's report for one year, as read from one file."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .schema import SECTION_KEYS, get_format
+
+Number = int | float
+
+
+@dataclass
+class Finding:
+    """A problem found while reading or checking a report, naming the cells concerned."""
+
+    rule: str
+    severity: str  # error | warning | info
+    message: str
+    cells: list[str] = field(default_factory=list)
+    expected: Any = None
+    actual: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"rule": self.rule, "severity": self.severity, "cells": list(self.cells),
+                             "message": self.message}
+        if self.expected is not None:
+            d["expected"] = self.expected
+        if self.actual is not None:
+            d["actual"] = self.actual
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Finding":
+        return cls(d["rule"], d["severity"], d["message"], list(d.get("cells", [])),
+                   d.get("expected"), d.get("actual"))
+
+
+@dataclass
+class Provenance:
+    source: str       # file name as given
+    sha256: str
+    reader: str       # e.g. "text"
+    size: int = 0
+
+
+@dataclass
+class Report:
+    agency: str | None
+    year: int | None
+    format: str
+    cells: dict[str, Number | None]
+    raw: dict[str, str]
+    sections: dict[str, str]
+    provenance: Provenance
+    findings: list[Finding] = field(default_factory=list)
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        fmt = get_format(self.format)  # raises on an unknown version
+        for cid in fmt.cell_ids():
+            self.cells.setdefault(cid, None)
+            self.raw.setdefault(cid, "")
+        for key in SECTION_KEYS:
+            self.sections.setdefault(key, "")
+
+    def value(self, cell_id: str) -> Number | None:
+        return self.cells[cell_id]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``xxgk extract --json`` shape."""
+        return {
+            "agency": self.agency, "year": self.year, "format": self.format, "title": self.title,
+            "cells": dict(self.cells), "raw": dict(self.raw), "sections": dict(self.sections),
+            "findings": [f.to_dict() for f in self.findings],
+            "provenance": asdict(self.provenance),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Report":
+        return cls(d["agency"], d["year"], d["format"], dict(d["cells"]), dict(d.get("raw", {})),
+                   dict(d.get("sections", {})), Provenance(**d["provenance"]),
+                   [Finding.from_dict(f) for f in d.get("findings", [])], d.get("title", ""))

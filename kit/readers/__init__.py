@@ -1,0 +1,78 @@
+"""Readers: one module per input form, all producing a :class:`kit.model.Report`.
+
+``read_file`` picks the reader by content as well as by extension and fills in provenance.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from ..errors import InputError, UnsupportedInput
+from ..model import Report
+from .text import read_text
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+
+
+def max_bytes() -> int:
+    """Per-file size limit: ``XXGK_MAX_BYTES`` or 50 MB."""
+    try:
+        return int(os.environ.get("XXGK_MAX_BYTES", DEFAULT_MAX_BYTES))
+    except ValueError:
+        return DEFAULT_MAX_BYTES
+
+
+def decode(data: bytes, path: str) -> str:
+    if not data.strip():
+        raise InputError(path, "empty file")
+    if b"\x00" in data[:8192]:
+        raise InputError(path, "binary data, not a text report")
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(path, "text in an unknown encoding (neither UTF-8 nor GB18030)")
+
+
+def sniff(data: bytes, path: Path) -> str:
+    """The reader for a file: by its first bytes, then by its extension."""
+    head = data[:2048].lstrip()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    low = head.lower()
+    if low.startswith((b"<!doctype html", b"<html")) or b"<table" in data[:200000].lower():
+        return "html"
+    if path.suffix.lower() in {".pdf"}:
+        return "pdf"
+    if path.suffix.lower() in {".docx", ".xlsx"}:
+        return "zip"
+    return "text"
+
+
+def read_file(path: str | Path, *, agency: str | None = None, year: int | None = None) -> Report:
+    """Read one report file; raises :class:`InputError` naming the file and the reason."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as e:
+        raise InputError(p, f"cannot open: {e.strerror or e}") from None
+    if not p.is_file():
+        raise InputError(p, "not a regular file")
+    limit = max_bytes()
+    if size > limit:
+        raise InputError(p, f"file is {size:,} bytes, over the size limit of {limit:,} bytes (XXGK_MAX_BYTES)")
+    data = p.read_bytes()
+    kind = sniff(data, p)
+    if kind == "text":
+        report = read_text(decode(data, str(p)), str(p), agency=agency, year=year)
+    else:
+        raise UnsupportedInput(p, f"{kind.upper()} input is not supported yet; save the page as text")
+    report.provenance.source = p.name
+    report.provenance.sha256 = hashlib.sha256(data).hexdigest()
+    report.provenance.size = size
+    return report

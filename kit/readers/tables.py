@@ -1,0 +1,133 @@
+"""From each row's printed tokens to cell values, using the table identities (shared by all readers)."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..model import Finding
+from ..schema import FormatVersion, Table
+from .segment import Reading, Resolution, Token, Value, choose, holds, row_readings
+
+RowTokens = dict[str, list[Token] | None]  # row id -> tokens (None: the row's label was not found)
+
+
+def _kinds(table: Table, row_id: str) -> list[str]:
+    row = next(r for r in table.rows if r.id == row_id)
+    return [c.kind for c in row.columns]
+
+
+def _t3_score(table: Table, rows: Sequence[Reading | None]) -> int:
+    """How many of S1, S2, O1 hold (each row, each column) for one choice of readings."""
+    by_id = {r.id: rows[i] for i, r in enumerate(table.rows)}
+    width = len(table.rows[0].columns)
+    val = lambda rid, j: (by_id[rid][j][0] if by_id.get(rid) else None)  # noqa: E731
+    score = 0
+    for r in rows:
+        if r and holds(r[-1][0], [c[0] for c in r[:-1]]):
+            score += 1
+    leaves = [r.id for r in table.rows if r.role == "result"]
+    for j in range(width):
+        if holds(val("total", j), [val(rid, j) for rid in leaves]):
+            score += 1
+        a, b, t, o = val("new", j), val("carried_in", j), val("total", j), val("carried_out", j)
+        if None not in (a, b, t, o) and a + b == t + o:  # type: ignore[operator]
+            score += 1
+    return score
+
+
+def _s4_score(table: Table, reading: Reading) -> int:
+    n = len(table.rows[0].columns)
+    return sum(1 for g in range(len(table.rows))
+               if holds(reading[g * n + n - 1][0], [c[0] for c in reading[g * n:g * n + n - 1]]))
+
+
+def resolve(fmt: FormatVersion, table: Table, tokens: RowTokens, *, found: bool
+            ) -> tuple[dict[str, Value], dict[str, str], list[Finding]]:
+    """Cell values, printed texts and ``extract.*`` findings for one table."""
+    cells: dict[str, Value] = {}
+    raw: dict[str, str] = {}
+    findings: list[Finding] = []
+    if not found:
+        ids = table.cell_ids()
+        cells.update({c: None for c in ids})
+        findings.append(Finding("extract.table_missing", "warning",
+                                f"未找到表{ '二三四'[int(table.id[1]) - 2] }（{table.title}），其单元格均为空。",
+                                cells=ids))
+        return cells, raw, findings
+
+    if table.id == "t4":
+        return _resolve_t4(table, tokens.get("*"), cells, raw, findings)
+
+    cands: list[list[Reading] | None] = []
+    for row in table.rows:
+        toks = tokens.get(row.id)
+        kinds = [c.kind for c in row.columns]
+        ids = [row.cell_id(table.id, c) for c in row.columns]
+        if toks is None:
+            cands.append(None)
+            findings.append(Finding("extract.missing_row", "warning",
+                                    f"未找到“{row.label}”一行，该行单元格为空。", cells=ids))
+            continue
+        if not toks:
+            cands.append([tuple((None, "") for _ in kinds)])
+            continue
+        rs = row_readings(toks, kinds)
+        if not rs:
+            cands.append(None)
+            printed = " ".join(t.text for t in toks)
+            findings.append(Finding("extract.unreadable", "error",
+                                    f"“{row.label}”一行印的是“{printed}”，无法读成{len(kinds)}个数。",
+                                    cells=ids, actual=printed))
+            continue
+        if table.id == "t3":
+            s1 = [r for r in rs if holds(r[-1][0], [c[0] for c in r[:-1]])]
+            rs = s1 or rs
+        cands.append(rs)
+
+    if table.id == "t3":
+        resolved, _ = choose(cands, lambda rows: _t3_score(table, rows))
+    else:
+        resolved, _ = choose(cands, lambda rows: 0)
+    for row, res in zip(table.rows, resolved):
+        _store(table, row.id, [row.cell_id(table.id, c) for c in row.columns], res, cells, raw, findings)
+    return cells, raw, findings
+
+
+def _store(table: Table, label: str, ids: list[str], res: Resolution | None, cells: dict[str, Value],
+           raw: dict[str, str], findings: list[Finding]) -> None:
+    if res is None:
+        cells.update({c: None for c in ids})
+        return
+    for j, cid in enumerate(ids):
+        cells[cid] = res.values[j]
+        raw[cid] = res.raw[j]
+    if res.ambiguous:
+        amb_ids = [ids[j] for j in sorted(res.ambiguous)]
+        alts = "；".join(f"{ids[j]} 可读作 " + " 或 ".join(str(v) for v in vs[:6])
+                        for j, vs in sorted(res.ambiguous.items()))
+        findings.append(Finding("extract.ambiguous", "warning",
+                                f"数字连写无法唯一拆分（{alts}），请核对原件后补录。", cells=amb_ids,
+                                actual={ids[j]: vs[:6] for j, vs in res.ambiguous.items()}))
+
+
+def _resolve_t4(table: Table, toks: list[Token] | None, cells: dict[str, Value], raw: dict[str, str],
+                findings: list[Finding]) -> tuple[dict[str, Value], dict[str, str], list[Finding]]:
+    ids = table.cell_ids()
+    kinds = ["count"] * len(ids)
+    if not toks:
+        cells.update({c: None for c in ids})
+        if toks is None or not toks:
+            findings.append(Finding("extract.missing_row", "warning",
+                                    "表四未找到数值行，15个单元格为空。", cells=ids))
+        return cells, raw, findings
+    rs = row_readings(toks, kinds)
+    if not rs:
+        printed = " ".join(t.text for t in toks)
+        cells.update({c: None for c in ids})
+        findings.append(Finding("extract.unreadable", "error",
+                                f"表四印的是“{printed}”，无法读成15个数。", cells=ids, actual=printed))
+        return cells, raw, findings
+    best = max(_s4_score(table, r) for r in rs)
+    rs = [r for r in rs if _s4_score(table, r) == best]
+    resolved, _ = choose([rs], lambda rows: 0)
+    _store(table, "t4", ids, resolved[0], cells, raw, findings)
+    return cells, raw, findings

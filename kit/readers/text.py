@@ -1,0 +1,358 @@
+"""The plain-text reader: report pages saved as text, with ``|`` cells, spaces, or glued digits.
+
+Works on a normalised copy of the text that has the same length as the original (full-width
+digits and punctuation mapped one-to-one), so that every printed cell text can be cut from the
+original at the offsets found in the copy.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import InputError
+from ..model import Finding, Report
+from ..schema import FormatVersion, Row, Table, get_format, version_for_year
+from . import tables
+from .segment import PLACEHOLDERS, Token
+
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_FULLWIDTH.update({0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x3001: ord("、"),
+                   0x2014: 0x2014, 0x3002: 0x3002, 0x00B7: 0x20, 0x2022: 0x20, 0xFEFF: 0x20})
+_CN_NUM = "一二三四五六七八九十"
+_CJK = r"\u3400-\u9fff"
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_TAG = re.compile(r"</?(?:br|p|span|div|font|b|strong|td|tr|o:p)\b[^>]*>", re.I)
+_ENTITY = re.compile(r"&(?:nbsp|ensp|emsp);", re.I)
+_PAGE_MARK = re.compile(r"(?m)(?:^|(?<=\s))[-—–]\s*\d{1,3}\s*[-—–](?=\s|$)")
+
+_NUM = re.compile(r"-?\d(?:[\d.,]|-(?=\d))*")
+_UNIT = re.compile(r"\s*(万元|元)")
+_ANNOT = re.compile(r"\s*\((?:其中|含)[^()]{0,40}\)")
+_TITLE_A = re.compile(r"(?P<a>[^\s:#|,。;、《》()\d]{2,60}?)\s*(?P<y>(?:19|20)\d{2})\s*年\s*度?\s*(?:的)?\s*政府信息公开(?:工作)?\s*年度?报告")
+_TITLE_Y = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*度?\s*(?P<a>[^\s:#|,。;、《》()\d]{2,60}?)\s*政府信息公开(?:工作)?\s*年度?报告")
+
+
+def normalise(text: str) -> str:
+    """Same-length copy with full-width ASCII folded, for matching only."""
+    return text.translate(_FULLWIDTH)
+
+
+def clean(text: str) -> str:
+    """Drop markup that scrapers leak into text dumps (Word comments, stray tags, &nbsp;)."""
+    text = _COMMENT.sub("", text)
+    text = _TAG.sub(" ", text)
+    text = _ENTITY.sub(" ", text)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def fuzzy(word: str) -> str:
+    """Regex for a label that tolerates spaces and line breaks between its characters."""
+    return r"\s*".join(re.escape(ch) for ch in normalise(word) if not ch.isspace())
+
+
+def _ordinal_re(ordinal: str) -> str:
+    if ordinal.startswith("("):
+        return r"\(\s*" + re.escape(ordinal[1:-1]) + r"\s*\)"
+    if ordinal.isdigit():
+        return re.escape(ordinal) + r"\s*[.、]"
+    return re.escape(ordinal) + r"\s*[、.]"
+
+
+@dataclass
+class Located:
+    """Where a thing was found in the text: [start, end) in both copies."""
+
+    start: int
+    end: int
+
+
+class TextDoc:
+    """A report's text with the positions of its sections and table rows."""
+
+    def __init__(self, original: str, path: str) -> None:
+        self.path = path
+        self.orig = clean(original)
+        self.norm = normalise(self.orig)
+        blanked = _PAGE_MARK.sub(lambda m: " " * len(m.group(0)), self.norm)
+        self.norm = blanked
+
+    # -- title --------------------------------------------------------------------------
+    def title(self) -> tuple[str | None, int | None, str]:
+        head = self.norm[:4000]
+        m = re.search(r"(?m)^\s*标题\s*:\s*(.+)$", head)
+        scopes = [m.group(1)] if m else []
+        scopes.append(head)
+        for scope in scopes:
+            hits = [h for h in (_TITLE_A.search(scope), _TITLE_Y.search(scope)) if h]
+            if hits:
+                h = min(hits, key=lambda x: x.start())
+                agency = re.sub(r"\s+", "", h.group("a")).lstrip("#*").strip()
+                return agency or None, int(h.group("y")), re.sub(r"\s+", " ", h.group(0)).strip()
+        return None, None, ""
+
+    # -- sections -----------------------------------------------------------------------
+    def headings(self, fmt: FormatVersion) -> dict[str, Located]:
+        found: dict[str, Located] = {}
+        pos = 0
+        for sec in fmt.sections:
+            kw = "|".join(fuzzy(k) for k in sec.keywords)
+            pat = re.compile(re.escape(sec.key) + r"\s*[、.,]\s*[^。\n]{0,14}?(?:" + kw + r")[^。\n]{0,20}?(?:情况|事项)?")
+            m = pat.search(self.norm, pos)
+            if m:
+                found[sec.key] = Located(m.start(), m.end())
+                pos = m.end()
+        return found
+
+    def find_label(self, row: Row, start: int, end: int) -> Located | None:
+        pats: list[str] = []
+        for kw in row.keywords:
+            if row.ordinal:
+                pats.append(_ordinal_re(row.ordinal) + r"\s*" + fuzzy(kw))
+            if not row.strict:
+                pats.append(fuzzy(kw))
+        for p in pats:
+            m = re.compile(p).search(self.norm, start, end)
+            if m:
+                return Located(m.start(), m.end())
+        return None
+
+
+def tokens_in(doc: TextDoc, start: int, end: int, *, next_ordinal: str | None = None) -> tuple[list[Token], int]:
+    """The printed values between a row label and the next one; also where they end."""
+    text = doc.norm
+    if next_ordinal and next_ordinal.isdigit():
+        # "40000042.其他…": the next row's item number (and any label text before its keyword)
+        m = re.search(r"(?<!\d)" + re.escape(next_ordinal) + r"\s*[.、][^\d|\n]{0,20}$", text[start:end])
+        if not m:
+            m = re.search(re.escape(next_ordinal) + r"\s*[.、][^\d|\n]{0,20}$", text[start:end])
+        if m:
+            end = start + m.start()
+    toks: list[Token] = []
+    started = False
+    last_end = start
+    pos = start
+    for line_m in re.finditer(r"[^\n]*\n?", text[start:end]):
+        line_start = start + line_m.start()
+        line = line_m.group(0)
+        if not line:
+            break
+        if re.match(r"\s*#+\s", line):
+            continue  # markdown heading: a label, never a value
+        if "|" in line:
+            got = _pipe_tokens(doc, line_start, line)
+            if got:
+                toks.extend(got)
+                started = True
+                last_end = line_start + len(line.rstrip("\n"))
+            continue
+        i = 0
+        glue = False
+        while i < len(line):
+            ch = line[i]
+            if ch.isspace():
+                glue = bool(toks) and started
+                i += 1
+                continue
+            m = _NUM.match(line, i)
+            if m:
+                run = m.group(0).rstrip(".,")
+                j = i + len(run)
+                suffix = ""
+                u = _UNIT.match(line, j)
+                a = _ANNOT.match(line, j)
+                splittable = True
+                if a:
+                    j = a.end()
+                    splittable = False
+                elif u:
+                    suffix = u.group(1)
+                    j = u.end()
+                core = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", run)
+                printed = doc.orig[line_start + i:line_start + j].strip()
+                for k, piece in enumerate(core.split(",")):
+                    if piece:
+                        toks.append(Token(printed if "," not in core else piece, piece,
+                                          glue_before=glue and k == 0, splittable=splittable,
+                                          suffix=suffix))
+                started = True
+                last_end = line_start + j
+                glue = False
+                i = j
+                continue
+            w = re.match(r"[^\s\d]+", line[i:])
+            word = w.group(0) if w else ch
+            if word in PLACEHOLDERS and (i == 0 or line[i - 1].isspace()):
+                toks.append(Token(doc.orig[line_start + i:line_start + i + len(word)], "", splittable=False))
+                started = True
+                last_end = line_start + i + len(word)
+            elif started and len(re.findall(f"[{_CJK}]", word)) >= 2:
+                return toks, last_end  # prose after the values: the row has ended
+            glue = False
+            i += len(word)
+        pos = line_start + len(line)
+    return toks, last_end
+
+
+_VALUE_CELL = re.compile(r"-?\d[\d,]*(?:\.\d+)?\s*(?:万元|元)?(?:\s*\((?:其中|含)[^()]{0,40}\))?")
+
+
+def _pipe_tokens(doc: TextDoc, line_start: int, line: str) -> list[Token]:
+    """Cells of a markdown/pipe row; an empty cell is a blank value only in a row with values."""
+    if re.fullmatch(r"[\s|:\-]*\n?", line):
+        return []  # separator row |---|---|
+    parts: list[tuple[int, str]] = []
+    pos = 0
+    for piece in line.rstrip("\n").split("|"):
+        parts.append((pos, piece))
+        pos += len(piece) + 1
+    if line.strip().startswith("|"):
+        parts = parts[1:]
+    if line.rstrip().endswith("|"):
+        parts = parts[:-1]
+    out: list[Token] = []
+    has_value = False
+    for off, piece in parts:
+        cell = piece.strip()
+        lead = len(piece) - len(piece.lstrip())
+        printed = doc.orig[line_start + off + lead:line_start + off + lead + len(cell)]
+        if _VALUE_CELL.fullmatch(cell):
+            core = re.sub(r"[^\d.\-]", "", re.split(r"\(|万元|元", cell)[0])
+            out.append(Token(printed, core, splittable=False,
+                             suffix=("元" if "元" in cell and "万元" not in cell else "")))
+            has_value = True
+        elif cell in PLACEHOLDERS:
+            out.append(Token(printed, "", splittable=False))
+            has_value = True
+        elif cell == "":
+            out.append(Token("", "", splittable=False))
+    return out if has_value else []
+
+
+def detect_format(doc: TextDoc, year: int | None) -> tuple[str, list[Finding]]:
+    counts = {}
+    for v in ("gov2021", "gov2019"):
+        counts[v] = sum(1 for mk in get_format(v).shape_markers if re.search(fuzzy(mk), doc.norm))
+    by_shape = None
+    if counts["gov2021"] != counts["gov2019"]:
+        by_shape = max(counts, key=lambda k: counts[k])
+    findings: list[Finding] = []
+    if year is not None:
+        by_year = version_for_year(year)
+        if by_shape and by_shape != by_year:
+            findings.append(Finding("format.version_mismatch", "warning",
+                                    f"{year}年度报告应使用{by_year}格式，但表格形态更像{by_shape}，按表格形态读取。"))
+            return by_shape, findings
+        return by_year, findings
+    return by_shape or "gov2021", findings
+
+
+def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located]
+                ) -> tuple[dict, dict, list[Finding], list[Located], bool]:
+    cells: dict = {}
+    raw: dict = {}
+    findings: list[Finding] = []
+    spans: list[Located] = []
+    n = len(doc.norm)
+    t2, t3, t4 = fmt.table("t2"), fmt.table("t3"), fmt.table("t4")
+
+    def first(table: Table, start: int, end: int) -> Located | None:
+        hits = [h for h in (doc.find_label(table.rows[0], start, end),) if h]
+        return hits[0] if hits else None
+
+    # Table regions: between the section headings when present, else by their first labels.
+    s3 = heads["三"].start if "三" in heads else None
+    t3_first = first(t3, heads["三"].end if "三" in heads else 0, n)
+    t3_start = heads["三"].end if "三" in heads else (t3_first.start if t3_first else n)
+    t2_start = heads["二"].end if "二" in heads else 0
+    t2_end = s3 if s3 is not None else t3_start
+    t4_start = heads["四"].end if "四" in heads else n
+    t3_end = heads["四"].start if "四" in heads else n
+    t4_end = heads["五"].start if "五" in heads else n
+
+    any_found = False
+    for table, start, end in ((t2, t2_start, t2_end), (t3, t3_start, t3_end)):
+        row_tokens: tables.RowTokens = {}
+        labels: list[tuple[Row, Located]] = []
+        pos = start
+        for row in table.rows:
+            loc = doc.find_label(row, pos, end)
+            if loc:
+                labels.append((row, loc))
+                pos = loc.end
+            else:
+                row_tokens[row.id] = None
+        found = len(labels) >= max(2, len(table.rows) // 3)
+        if found:
+            any_found = True
+            span_end = labels[0][1].start
+            for k, (row, loc) in enumerate(labels):
+                nxt = labels[k + 1] if k + 1 < len(labels) else None
+                stop = nxt[1].start if nxt else end
+                toks, stop_at = tokens_in(doc, loc.end, stop, next_ordinal=nxt[0].ordinal if nxt else None)
+                row_tokens[row.id] = toks
+                span_end = max(span_end, stop_at)
+            spans.append(Located(labels[0][1].start, span_end))
+        c, r, f = tables.resolve(fmt, table, row_tokens, found=found)
+        cells.update(c)
+        raw.update(r)
+        findings.extend(f)
+
+    t4_found = "四" in heads
+    toks: list[Token] = []
+    if t4_found:
+        toks, stop_at = tokens_in(doc, t4_start, t4_end)
+        spans.append(Located(t4_start, stop_at))
+        any_found = any_found or bool(toks)
+    c, r, f = tables.resolve(fmt, t4, {"*": toks}, found=t4_found)
+    cells.update(c)
+    raw.update(r)
+    findings.extend(f)
+    return cells, raw, findings, spans, any_found
+
+
+def section_texts(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located], spans: list[Located]) -> dict[str, str]:
+    order = [k for k in (s.key for s in fmt.sections) if k in heads]
+    out: dict[str, str] = {}
+    for i, key in enumerate(order):
+        start = heads[key].end
+        end = heads[order[i + 1]].start if i + 1 < len(order) else len(doc.orig)
+        pieces: list[str] = []
+        cur = start
+        for sp in sorted(spans, key=lambda s: s.start):
+            if sp.end <= cur or sp.start >= end:
+                continue
+            pieces.append(doc.orig[cur:max(cur, sp.start)])
+            cur = max(cur, sp.end)
+        pieces.append(doc.orig[cur:end])
+        text = "\n".join(p.strip() for p in pieces if p.strip())
+        out[key] = re.sub(r"[ \t]+\n", "\n", text).strip()
+    return out
+
+
+def read_text(text: str, path: str, *, agency: str | None = None, year: int | None = None) -> Report:
+    """Read one report from its text; raises InputError when it holds no statutory table."""
+    from ..model import Provenance
+
+    doc = TextDoc(text, path)
+    t_agency, t_year, title = doc.title()
+    agency = agency or t_agency
+    year = year or t_year
+    version, findings = detect_format(doc, year)
+    fmt = get_format(version)
+    heads = doc.headings(fmt)
+    cells, raw, tfind, spans, any_found = read_tables(doc, fmt, heads)
+    if not any_found:
+        raise InputError(path, "no statutory table (表二/表三/表四) found: the page may hold the report "
+                               "only as an image or attachment")
+    findings.extend(tfind)
+    for sec in fmt.sections:
+        if sec.key not in heads:
+            findings.append(Finding("format.section_heading", "info",
+                                    f"未找到第{sec.key}部分“{sec.title}”的标题。"))
+    if agency is None or year is None:
+        findings.append(Finding("extract.no_title", "warning",
+                                "未找到“XX20XX年政府信息公开工作年度报告”标题行，机关名称或年度未知，可用 --agency/--year 指定。"))
+    report = Report(agency, year, version, cells, raw, section_texts(doc, fmt, heads, spans),
+                    Provenance(path, "", "text"), findings, title)
+    return report
