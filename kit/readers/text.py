@@ -97,7 +97,7 @@ class TextDoc:
         pos = 0
         for sec in fmt.sections:
             kw = "|".join(fuzzy(k) for k in sec.keywords)
-            pat = re.compile(re.escape(sec.key) + r"\s*[、.,]\s*[^。\n]{0,14}?(?:" + kw + r")[^。\n]{0,20}?(?:情况|事项)?")
+            pat = re.compile(re.escape(sec.key) + r"\s*[、.,]\s*[^。\n]{0,14}?(?:" + kw + r")(?:[^。\n]{0,12}?(?:情况|事项|计划))?")
             m = pat.search(self.norm, pos)
             if m:
                 found[sec.key] = Located(m.start(), m.end())
@@ -292,7 +292,10 @@ def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located]
                 toks, stop_at = tokens_in(doc, loc.end, stop, next_ordinal=nxt[0].ordinal if nxt else None)
                 row_tokens[row.id] = toks
                 span_end = max(span_end, stop_at)
-            spans.append(Located(labels[0][1].start, span_end))
+            # the table's header text runs back to the last sentence end or blank line
+            first_at = labels[0][1].start
+            cut = max(doc.norm.rfind("。", start, first_at), doc.norm.rfind("\n\n", start, first_at))
+            spans.append(Located(cut + 1 if cut >= 0 else start, span_end))
         c, r, f = tables.resolve(fmt, table, row_tokens, found=found)
         cells.update(c)
         raw.update(r)
@@ -326,7 +329,7 @@ def section_texts(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located], s
             cur = max(cur, sp.end)
         pieces.append(doc.orig[cur:end])
         text = "\n".join(p.strip() for p in pieces if p.strip())
-        out[key] = re.sub(r"[ \t]+\n", "\n", text).strip()
+        out[key] = re.sub(r"[ \t]+\n", "\n", text).strip().strip("#").strip()
     return out
 
 

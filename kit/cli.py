@@ -1,0 +1,196 @@
+"""The ``xxgk`` command line: the one place that prints for people and sets exit codes.
+
+Exit codes: 0 success, 1 some input or run failed (a one-line reason each, no traceback),
+2 usage error.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+import click
+
+from . import __version__
+from .errors import InputError, KitError
+
+TEXT_EXT = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".pdf", ".docx", ".xlsx"}
+
+
+def _outputs(value: str | None) -> Path:
+    return Path(value or os.environ.get("XXGK_OUTPUTS") or "outputs")
+
+
+def _store_opt(f: Any) -> Any:
+    return click.option("--store", type=click.Path(dir_okay=False), default=None,
+                        help="SQLite store (default: $XXGK_STORE or data/xxgk.sqlite).")(f)
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    fmts = tuple(v.strip() for v in value.split(",") if v.strip())
+    bad = [f for f in fmts if f not in ("html", "pdf")]
+    if bad or not fmts:
+        raise click.BadParameter(f"{value!r}: choose from html, pdf (comma-separated)")
+    return fmts
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="xxgk")
+def cli() -> None:
+    """Turn government information-disclosure annual reports into checked data and reports."""
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--agency", default=None, help="Agency name, overriding the title line.")
+@click.option("--year", type=int, default=None, help="Report year, overriding the title line.")
+def extract(file: str, as_json: bool, agency: str | None, year: int | None) -> None:
+    """Read one report FILE and print its cells, sections and findings."""
+    from .readers import read_file
+
+    report = read_file(file, agency=agency, year=year)
+    if as_json:
+        d = report.to_dict()
+        click.echo(json.dumps({k: d[k] for k in ("agency", "year", "format", "cells", "raw", "sections",
+                                                   "findings", "provenance")}, ensure_ascii=False, indent=1))
+        return
+    filled = sum(v is not None for v in report.cells.values())
+    click.echo(f"{file}: {report.agency or '?'} {report.year or '?'} {report.format}, "
+               f"{filled}/{len(report.cells)} cells, {len(report.findings)} findings")
+    for f in report.findings:
+        click.echo(f"  [{f.severity}] {f.rule}: {f.message}")
+
+
+def _walk(paths: tuple[str, ...]) -> Iterator[Path]:
+    for p in map(Path, paths):
+        if p.is_dir():
+            yield from sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in TEXT_EXT
+                              and not q.name.startswith("."))
+        else:
+            yield p
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_store_opt
+@click.option("--agency", default=None, help="Agency name for every file (overrides the title line).")
+@click.option("--year", type=int, default=None, help="Year for every file (overrides the title line).")
+def ingest(paths: tuple[str, ...], store: str | None, agency: str | None, year: int | None) -> None:
+    """Read report files (or folders of them) into the store, one line per file."""
+    from .readers import read_file
+    from .store import Store
+
+    failed = 0
+    with Store(store) as st:
+        for path in _walk(paths):
+            try:
+                report = read_file(path, agency=agency, year=year)
+                st.put(report)
+            except KitError as e:
+                failed += 1
+                click.echo(f"FAILED {e}", err=True)
+                continue
+            flagged = sum(1 for f in report.findings if f.rule.startswith("extract."))
+            click.echo(f"ok     {path}: {report.agency} {report.year} {report.format}"
+                       + (f" ({flagged} extract findings)" if flagged else ""))
+    if failed:
+        raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("params_file", required=False, type=click.Path(dir_okay=False))
+@click.option("--agency", default=None, help="Agency name as stored.")
+@click.option("--year", type=int, default=None, help="Report year.")
+@_store_opt
+@click.option("--to", "to", default="html,pdf", show_default=True, help="Output formats: html, pdf.")
+@click.option("--outputs", default=None, help="Output folder (default: $XXGK_OUTPUTS or outputs/).")
+def render(params_file: str | None, agency: str | None, year: int | None, store: str | None, to: str,
+           outputs: str | None) -> None:
+    """Run the master notebook for one agency and year, then export HTML and PDF.
+
+    Give either PARAMS_FILE (YAML) or --agency and --year.
+    """
+    from .params import load, validate
+    from .render import render as do_render
+    from .store import default_path
+
+    fmts = _formats(to)
+    if params_file:
+        params = load(params_file)
+    elif agency and year:
+        params = validate({"agency": agency, "year": year})
+    else:
+        raise click.UsageError("give PARAMS_FILE, or --agency and --year")
+    if store:
+        params["store"] = store
+    params["store"] = str(Path(params["store"] or default_path()).resolve())
+    paths = do_render(params, _outputs(outputs), to=fmts)
+    for kind, p in paths.items():
+        click.echo(f"{kind:5} {p}")
+
+
+@cli.command()
+@click.option("--data", "data_dir", default="data/demo", show_default=True, help="Where to write the demo reports.")
+@_store_opt
+@click.option("--outputs", default=None, help="Output folder (default: $XXGK_OUTPUTS or outputs/).")
+@click.option("--to", "to", default="html,pdf", show_default=True, help="Output formats: html, pdf.")
+def demo(data_dir: str, store: str | None, outputs: str | None, to: str) -> None:
+    """Write the demo county's reports, ingest them and render every report."""
+    from .demo import write_demo
+    from .readers import read_file
+    from .render import render as do_render
+    from .store import Store
+
+    fmts = _formats(to)
+    paths = write_demo(data_dir)
+    with Store(store) as st:
+        for p in paths:
+            st.put(read_file(p))
+        store_path = str(st.path.resolve())
+        jobs = st.list()
+    click.echo(f"ingested {len(paths)} demo reports into {store_path}")
+    out = _outputs(outputs)
+    failed = 0
+    for agency, year, _ in jobs:
+        try:
+            res = do_render({"agency": agency, "year": year, "store": store_path, "strict": False}, out, to=fmts)
+            click.echo(f"ok     {agency} {year}: {res.get('html', res['ipynb']).parent}")
+        except KitError as e:
+            failed += 1
+            click.echo(f"FAILED {agency} {year}: {e}", err=True)
+    click.echo(f"reports are under {out.resolve()}")
+    if failed:
+        raise SystemExit(1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: library errors become one-line messages and exit code 1."""
+    try:
+        cli.main(args=argv, prog_name="xxgk", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 1
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except InputError as e:
+        click.echo(f"error: {e}", err=True)
+        return 1
+    except KitError as e:
+        click.echo(f"error: {e}", err=True)
+        return 1
+    except SystemExit as e:
+        return int(e.code or 0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+def run() -> None:
+    """Console-script wrapper."""
+    sys.exit(main())

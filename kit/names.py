@@ -1,0 +1,33 @@
+"""Agency names as output paths: one function, which never leaves the outputs folder."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+MAX_LEN = 80
+
+
+def safe_name(name: str) -> str:
+    """A file-system-safe folder name for an agency; altered names get a hash so two never collide."""
+    cleaned = unicodedata.normalize("NFC", name)
+    cleaned = "".join(ch for ch in cleaned if unicodedata.category(ch)[0] != "C")
+    cleaned = re.sub(r'[\\/:*?"<>|\s]+', "_", cleaned).strip("._ ")
+    if cleaned.split(".")[0].lower() in _RESERVED:
+        cleaned = "_" + cleaned
+    if len(cleaned.encode("utf-8")) > MAX_LEN * 3 or len(cleaned) > MAX_LEN:
+        cleaned = cleaned[:MAX_LEN]
+    if cleaned != name or not cleaned:
+        cleaned = f"{cleaned or 'agency'}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}"
+    return cleaned
+
+
+def output_dir(outputs: str | Path, agency: str, year: int) -> Path:
+    """``<outputs>/<year>/<safe agency>``, checked to lie inside ``outputs``."""
+    root = Path(outputs).resolve()
+    path = (root / str(int(year)) / safe_name(agency)).resolve()
+    if root not in path.parents:
+        raise ValueError(f"output path for {agency!r} escapes {root}")
+    return path

@@ -1,0 +1,51 @@
+"""The master notebook's parameters: a JSON Schema, checked before any kernel starts."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .errors import ParameterError
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["agency", "year"],
+    "properties": {
+        "agency": {"type": "string", "minLength": 1, "maxLength": 200},
+        "year": {"type": "integer", "minimum": 2008, "maximum": 2100},
+        "store": {"type": ["string", "null"]},
+        "strict": {"type": "boolean"},
+    },
+}
+DEFAULTS: dict[str, Any] = {"store": None, "strict": False}
+
+
+def validate(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters with defaults filled in; raises ParameterError naming every bad parameter."""
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    problems = []
+    for err in sorted(validator.iter_errors(params), key=lambda e: list(e.path)):
+        where = ".".join(str(p) for p in err.path) or "parameters"
+        if err.validator == "additionalProperties":
+            allowed = ", ".join(SCHEMA["properties"])
+            problems.append(f"{err.message} (allowed: {allowed})")
+        else:
+            problems.append(f"{where}: {err.message}")
+    if problems:
+        raise ParameterError(problems)
+    return {**DEFAULTS, **params}
+
+
+def load(path: str | Path) -> dict[str, Any]:
+    """Read a params YAML file (agency codes such as "0012" stay text when quoted)."""
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise ParameterError([f"{p}: cannot read parameters: {e}"]) from None
+    if not isinstance(data, dict):
+        raise ParameterError([f"{p}: a params file must be a mapping of name: value"])
+    return validate(data)

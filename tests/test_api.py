@@ -1,0 +1,24 @@
+import kit
+from kit import errors
+
+
+def test_all_names_resolve():
+    for name in kit.__all__:
+        assert getattr(kit, name) is not None, name
+
+
+def test_exception_tree():
+    assert issubclass(errors.InputError, errors.KitError)
+    assert issubclass(errors.UnsupportedInput, errors.InputError)
+    assert issubclass(errors.NotFound, errors.StoreError)
+    for name in ("ParameterError", "RenderError", "FormatError", "StoreError"):
+        assert issubclass(getattr(errors, name), errors.KitError)
+    e = errors.InputError("a.txt", "bad", table="t3", cell="t3.new.total")
+    assert str(e) == "a.txt, table t3, cell t3.new.total: bad"
+
+
+def test_unknown_attribute():
+    import pytest
+
+    with pytest.raises(AttributeError):
+        kit.no_such_thing  # noqa: B018
