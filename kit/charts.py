@@ -7,8 +7,8 @@ import base64
 import html
 import io
 
-import matplotlib
 import matplotlib.pyplot as plt
+from cycler import cycler
 import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
@@ -32,7 +32,7 @@ def use_chinese_font() -> str:
     plt.rcParams["font.family"] = FONT_FAMILY
     plt.rcParams["font.sans-serif"] = [FONT_FAMILY]
     plt.rcParams["axes.unicode_minus"] = False
-    plt.rcParams["axes.prop_cycle"] = matplotlib.cycler(color=PALETTE)
+    plt.rcParams["axes.prop_cycle"] = cycler(color=PALETTE)
     plt.rcParams["axes.spines.top"] = False
     plt.rcParams["axes.spines.right"] = False
     return path

@@ -150,7 +150,7 @@ def demo(data_dir: str, store: str | None, outputs: str | None, to: str) -> None
         for p in paths:
             st.put(read_file(p))
         store_path = str(st.path.resolve())
-        jobs = st.list()
+        jobs = st.entries()
     click.echo(f"ingested {len(paths)} demo reports into {store_path}")
     out = _outputs(outputs)
     failed = 0

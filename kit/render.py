@@ -114,6 +114,7 @@ class KitPDFExporter(Exporter):
     export_from_notebook = "xxgk PDF"
     output_mimetype = "application/pdf"
 
+    @default("file_extension")
     def _file_extension_default(self) -> str:
         return ".pdf"
 
@@ -121,6 +122,7 @@ class KitPDFExporter(Exporter):
         html_exp = KitHTMLExporter(config=self.config)
         html_exp.extra_css = _pdf_css  # type: ignore[method-assign]
         body, res = html_exp.from_notebook_node(nb, resources, **kw)
+        res["output_extension"] = self.file_extension
         return html_to_pdf(body), res
 
 

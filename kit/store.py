@@ -141,7 +141,7 @@ class Store:
             return db.execute("DELETE FROM reports WHERE agency = ? AND year = ?", (agency, year)).rowcount > 0
 
     # -- reading --------------------------------------------------------------------------
-    def list(self) -> list[tuple[str, int, str]]:
+    def entries(self) -> list[tuple[str, int, str]]:
         """(agency, year, format) of every stored report, sorted."""
         return [tuple(r) for r in self.db.execute(  # type: ignore[misc]
             "SELECT agency, year, format FROM reports ORDER BY agency, year")]

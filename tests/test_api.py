@@ -22,3 +22,13 @@ def test_unknown_attribute():
 
     with pytest.raises(AttributeError):
         kit.no_such_thing  # noqa: B018
+
+
+def test_mypy_clean():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    res = subprocess.run([sys.executable, "-m", "mypy"], cwd=root, capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout[-3000:]

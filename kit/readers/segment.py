@@ -12,7 +12,7 @@ import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 Value = int | float | None
 
@@ -163,36 +163,35 @@ def _agree(readings: Sequence[Reading], width: int) -> Resolution:
     return Resolution(values, raw, amb)
 
 
-def choose(candidates: Sequence[Sequence[Reading] | None], score) -> tuple[list[Resolution | None], bool]:
+def choose(candidates: Sequence[Sequence[Reading] | None],
+           score: Callable[[list[Reading | None]], int]) -> tuple[list[Resolution | None], bool]:
     """Pick one reading per row maximising ``score(rows)``; disagreeing cells become ambiguous.
 
     ``candidates[i]`` is None for a row that is absent. Returns the per-row resolutions and
     whether the search was exhaustive.
     """
-    fixed = [list(c) if c else None for c in candidates]
-    free = [i for i, c in enumerate(fixed) if c and len(c) > 1]
+    fixed: list[list[Reading]] = [list(c) if c else [] for c in candidates]
+    free = [i for i, c in enumerate(fixed) if len(c) > 1]
     total = 1
     for i in free:
-        total *= len(fixed[i])  # type: ignore[arg-type]
+        total *= len(fixed[i])
     if not free or total > MAX_COMBINATIONS:
         return [(_agree(c, len(c[0])) if c else None) for c in fixed], not free
-    best_score = None
-    best: list[tuple[Reading, ...]] = []
-    for combo in itertools.product(*(fixed[i] for i in free)):  # type: ignore[misc]
+    best_score: int | None = None
+    best: list[list[Reading | None]] = []
+    for combo in itertools.product(*(fixed[i] for i in free)):
         rows: list[Reading | None] = [c[0] if c else None for c in fixed]
         for i, r in zip(free, combo):
             rows[i] = r
         s = score(rows)
         if best_score is None or s > best_score:
-            best_score, best = s, [tuple(rows)]  # type: ignore[arg-type]
+            best_score, best = s, [rows]
         elif s == best_score:
-            best.append(tuple(rows))  # type: ignore[arg-type]
+            best.append(rows)
     out: list[Resolution | None] = []
     for i, c in enumerate(fixed):
-        if not c:
-            out.append(None)
-        else:
-            out.append(_agree([b[i] for b in best], len(c[0])))
+        picked = [b[i] for b in best]
+        out.append(_agree([p for p in picked if p is not None], len(c[0])) if c else None)
     return out, True
 
 

@@ -19,7 +19,11 @@ def _t3_score(table: Table, rows: Sequence[Reading | None]) -> int:
     """How many of S1, S2, O1 hold (each row, each column) for one choice of readings."""
     by_id = {r.id: rows[i] for i, r in enumerate(table.rows)}
     width = len(table.rows[0].columns)
-    val = lambda rid, j: (by_id[rid][j][0] if by_id.get(rid) else None)  # noqa: E731
+
+    def val(rid: str, j: int) -> Value:
+        r = by_id.get(rid)
+        return r[j][0] if r else None
+
     score = 0
     for r in rows:
         if r and holds(r[-1][0], [c[0] for c in r[:-1]]):

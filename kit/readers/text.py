@@ -302,12 +302,12 @@ def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located]
         findings.extend(f)
 
     t4_found = "四" in heads
-    toks: list[Token] = []
+    t4_tokens: list[Token] = []
     if t4_found:
-        toks, stop_at = tokens_in(doc, t4_start, t4_end)
+        t4_tokens, stop_at = tokens_in(doc, t4_start, t4_end)
         spans.append(Located(t4_start, stop_at))
-        any_found = any_found or bool(toks)
-    c, r, f = tables.resolve(fmt, t4, {"*": toks}, found=t4_found)
+        any_found = any_found or bool(t4_tokens)
+    c, r, f = tables.resolve(fmt, t4, {"*": t4_tokens}, found=t4_found)
     cells.update(c)
     raw.update(r)
     findings.extend(f)

@@ -1,0 +1,36 @@
+import pytest
+
+from kit.errors import ParameterError
+from kit.names import output_dir, safe_name
+from kit.params import load, validate
+
+
+@pytest.mark.parametrize("name", ["../../etc", "a/b", "a\\b", "x\x00y", "CON", "nul.txt", ".", "..", "", "甲" * 300])
+def test_output_dir_stays_inside(tmp_path, name):
+    p = output_dir(tmp_path, name, 2024)
+    assert tmp_path.resolve() in p.parents
+    assert len(p.name) <= 100
+
+
+def test_distinct_names_do_not_collide():
+    assert safe_name("a/b") != safe_name("a_b") != safe_name("a:b")
+    assert safe_name("青禾县财政局") == "青禾县财政局"
+
+
+def test_parameters_validated():
+    assert validate({"agency": "甲局", "year": 2024})["strict"] is False
+    with pytest.raises(ParameterError) as e:
+        validate({"agency": "甲局", "year": "2024", "colour": 1})
+    msg = str(e.value)
+    assert "year" in msg and "colour" in msg and "allowed" in msg
+    with pytest.raises(ParameterError, match="year"):
+        validate({"agency": "甲局", "year": 1900})
+
+
+def test_params_file_keeps_codes_as_text(tmp_path):
+    p = tmp_path / "p.yaml"
+    p.write_text('agency: "0012"\nyear: 2024\n', encoding="utf-8")
+    assert load(p)["agency"] == "0012"
+    p.write_text("agency: 0012\nyear: 2024\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="agency"):
+        load(p)

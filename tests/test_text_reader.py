@@ -1,0 +1,172 @@
+"""The plain-text reader: fixtures built here, and every real text report of the corpus."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from conftest import corpus_files, expected
+from kit.demo import numbers, report_text
+from kit.errors import InputError
+from kit.readers import read_file
+from kit.readers.text import read_text
+from kit.schema import get_format
+
+
+def _cells(seed: int, scale: int = 40) -> dict:
+    return numbers(random.Random(seed), scale, {"natural": 2, "commercial": 1})
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pipe_and_glued_forms_read_to_the_same_cells(seed):
+    cells = _cells(seed)
+    pipe = read_text(report_text("测试县某局", 2024, cells, "pipe"), "pipe.txt")
+    glued = read_text(report_text("测试县某局", 2024, cells, "glued"), "glued.txt")
+    assert pipe.cells == cells
+    flagged = {c for f in glued.findings if f.rule.startswith("extract.") for c in f.cells}
+    for cid, v in cells.items():
+        assert glued.cells[cid] == v or cid in flagged, cid
+    assert not [f for f in pipe.findings if f.rule.startswith("extract.")]
+    assert (pipe.agency, pipe.year, pipe.format) == ("测试县某局", 2024, "gov2021")
+
+
+def test_glued_table_three_uses_column_identities():
+    # "270020130" alone splits two ways under S1 (27|0|0|2|0|1|30 and 2|7|0|0|20|1|30); only the
+    # first keeps the 商业企业 and 法律服务机构 columns balanced (S2), so the whole table decides.
+    cells = {cid: 0 for cid in get_format("gov2021").cell_ids()}
+    rows = {"new": (64, 0, 0, 2, 0, 4, 70), "granted": (27, 0, 0, 2, 0, 1, 30), "partial": (5, 0, 0, 0, 0, 0, 5),
+            "deny.internal": (1, 0, 0, 0, 0, 0, 1), "deny.enforcement_file": (6, 0, 0, 0, 0, 0, 6),
+            "deny.inquiry": (1, 0, 0, 0, 0, 0, 1), "unable.not_held": (22, 0, 0, 0, 0, 3, 25),
+            "other.other": (1, 0, 0, 0, 0, 0, 1), "total": (63, 0, 0, 2, 0, 4, 69),
+            "carried_out": (1, 0, 0, 0, 0, 0, 1)}
+    cols = ["natural", "commercial", "research", "social", "legal", "other_org", "total"]
+    for row, vals in rows.items():
+        cells.update({f"t3.{row}.{c}": v for c, v in zip(cols, vals)})
+    text = report_text("测试县某局", 2021, cells, "glued")
+    assert "予以公开270020130" in text
+    r = read_text(text, "x.txt")
+    assert [r.cells[f"t3.granted.{c}"] for c in cols] == list(rows["granted"])
+    assert [r.cells[f"t3.unable.not_held.{c}"] for c in cols] == list(rows["unable.not_held"])
+    assert not [f for f in r.findings if f.rule.startswith("extract.") and any(c.startswith("t3") for c in f.cells)]
+
+
+def test_two_readings_that_both_balance_are_flagged_not_guessed():
+    # A 表二 row "行政规范性文件6233440" has no identity to decide 62|33|440 from 6|233|440.
+    cells = _cells(2)
+    cells.update({"t2.normative.issued": 62, "t2.normative.repealed": 33, "t2.normative.in_force": 440})
+    text = report_text("测试县某局", 2024, cells, "glued").replace("行政规范性文件 62 33 440", "行政规范性文件6233440")
+    r = read_text(text, "x.txt")
+    amb = [f for f in r.findings if f.rule == "extract.ambiguous"]
+    assert amb and set(amb[0].cells) >= {"t2.normative.issued", "t2.normative.in_force"}
+    assert r.cells["t2.normative.issued"] is None
+    assert 62 in amb[0].actual["t2.normative.issued"]
+
+
+def test_title_variants_and_overrides():
+    cells = _cells(3)
+    body = report_text("甲局", 2022, cells, "pipe").split("\n", 1)[1]
+    assert read_text("标题: 某市某区财政局2022年度 政府信息公开工作年度报告\n" + body, "a").agency == "某市某区财政局"
+    r = read_text("2022年上海市某办公厅政府信息公开工作年度报告\n" + body, "a")
+    assert (r.agency, r.year) == ("上海市某办公厅", 2022)
+    r = read_text(body, "a", agency="乙局", year=2022)
+    assert (r.agency, r.year) == ("乙局", 2022)
+    r = read_text(body, "a")
+    assert r.agency is None and any(f.rule == "extract.no_title" for f in r.findings)
+
+
+def test_gov2019_report_by_year_and_shape():
+    fmt = get_format("gov2019")
+    lines = ["某局2020年政府信息公开工作年度报告", "二、主动公开政府信息情况",
+             "第二十条第（一）项 信息内容 本年新制作数量 本年新公开数量 对外公开总数量",
+             "规章 0 0 0", "规范性文件 3 3 36", "行政许可 1 -1 0", "政府集中采购 19 73601627.4元",
+             "三、收到和处理政府信息公开申请情况"]
+    for row in fmt.table("t3").rows:
+        lines.append(row.label + ("2000002" if row.id in ("new", "granted", "total") else "0000000"))
+    lines += ["四、政府信息公开行政复议、行政诉讼情况", "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0", "五、存在的主要问题及改进情况", "无"]
+    r = read_text("\n".join(lines), "x.txt")
+    assert r.format == "gov2019"
+    assert r.cells["t2.license.change"] == -1
+    assert r.cells["t2.procurement.amount"] == 73601627.4 and r.raw["t2.procurement.amount"] == "73601627.4元"
+    assert r.cells["t3.other.total"] == 0 and r.cells["t3.granted.natural"] == 2
+
+
+def test_full_width_digits_and_placeholders():
+    cells = _cells(4)
+    text = report_text("甲局", 2024, cells, "pipe")
+    text = text.replace("| 规章 | 0 | 0 | 0 |", "| 规章 | ０ | / | — |")
+    r = read_text(text, "x.txt")
+    assert r.cells["t2.rules.issued"] == 0
+    assert r.cells["t2.rules.repealed"] is None and r.raw["t2.rules.repealed"] == "/"
+    assert r.cells["t2.rules.in_force"] is None and r.raw["t2.rules.in_force"] == "—"
+
+
+def test_page_without_tables_is_refused(tmp_path):
+    p = tmp_path / "empty-body.txt"
+    p.write_text("标题: 某局2020年政府信息公开工作年度报告\n正文\n某局2020年政府信息公开工作年度报告\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no statutory table"):
+        read_file(p)
+
+
+def test_gbk_file(tmp_path):
+    cells = _cells(5)
+    p = tmp_path / "gbk.txt"
+    p.write_bytes(report_text("甲局", 2024, cells, "pipe").encode("gb18030"))
+    assert read_file(p).cells == cells
+
+
+# --- the real corpus -------------------------------------------------------------------------
+TEXT_FILES = corpus_files(".txt", ".md")
+
+
+def _t3_identities(cells: dict, fmt: str) -> dict[str, bool | None]:
+    t3 = get_format(fmt).table("t3")
+    cols = [c.id for c in t3.rows[0].columns]
+    leaves = [r.id for r in t3.rows if r.role == "result"]
+    out: dict[str, bool | None] = {}
+
+    def ok(total, parts):
+        vals = [cells.get(total), *(cells.get(p) for p in parts)]
+        return None if None in vals else vals[0] == sum(vals[1:])
+
+    for r in t3.rows:
+        out[f"S1 {r.id}"] = ok(f"t3.{r.id}.total", [f"t3.{r.id}.{c}" for c in cols[:-1]])
+    for c in cols:
+        out[f"S2 {c}"] = ok(f"t3.total.{c}", [f"t3.{leaf}.{c}" for leaf in leaves])
+        a, b, t, o = (cells.get(f"t3.{r}.{c}") for r in ("new", "carried_in", "total", "carried_out"))
+        out[f"O1 {c}"] = None if None in (a, b, t, o) else a + b == t + o
+    return out
+
+
+def test_corpus_present():
+    assert len(TEXT_FILES) >= 15, "expected the shared corpus' text reports"
+
+
+@pytest.mark.parametrize("path", TEXT_FILES, ids=lambda p: p.name)
+def test_corpus_text_cells_exact_or_flagged(path):
+    exp = expected(path)
+    r = read_file(path)
+    assert r.format == exp["format"]
+    flagged = {c for f in r.findings if f.rule.startswith("extract.") for c in f.cells}
+    silent = {cid: (v, r.cells.get(cid)) for cid, v in exp["cells"].items()
+              if r.cells.get(cid) != v and cid not in flagged
+              and not (v is not None and r.cells.get(cid) is not None and abs(r.cells[cid] - v) < 1e-9)}
+    assert silent == {}, f"silent mismatches in {path.name}"
+    if path.suffix == ".txt":
+        # 表三 identities hold in what we read wherever they hold in the printed report
+        ours, theirs = _t3_identities(r.cells, r.format), _t3_identities(exp["cells"], exp["format"])
+        assert {k for k, v in theirs.items() if v} <= {k for k, v in ours.items() if v}
+
+
+@pytest.mark.parametrize("path", [p for p in TEXT_FILES if p.suffix == ".txt"], ids=lambda p: p.name)
+def test_corpus_table_three_and_four_fully_read(path):
+    exp = expected(path)
+    r = read_file(path)
+    for cid, v in exp["cells"].items():
+        if cid.startswith(("t3.", "t4.")) and v is not None:
+            assert r.cells[cid] == v, cid
+
+
+def test_corpus_title_and_agency():
+    r = read_file(next(p for p in TEXT_FILES if p.name == "fujian-pingtan_caizhengjinrongju_2022.txt"))
+    assert (r.agency, r.year) == ("平潭综合实验区财政金融局", 2022)
+    assert r.sections["五"].startswith("2022") or r.sections["五"]
