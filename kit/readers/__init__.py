@@ -70,8 +70,22 @@ def read_file(path: str | Path, *, agency: str | None = None, year: int | None =
     kind = sniff(data, p)
     if kind == "text":
         report = read_text(decode(data, str(p)), str(p), agency=agency, year=year)
+    elif kind == "html":
+        from .html import decode_html, html_to_text
+
+        report = read_text(html_to_text(decode_html(data, str(p)), str(p)), str(p), agency=agency, year=year,
+                           reader="html")
+    elif kind == "pdf":
+        from .pdf import pdf_to_text
+
+        report = read_text(pdf_to_text(data, str(p)), str(p), agency=agency, year=year, reader="pdf")
+    elif kind == "zip":
+        from .office import office_to_text
+
+        text, reader = office_to_text(data, str(p))
+        report = read_text(text, str(p), agency=agency, year=year, reader=reader)
     else:
-        raise UnsupportedInput(p, f"{kind.upper()} input is not supported yet; save the page as text")
+        raise UnsupportedInput(p, f"unsupported input form {kind}")
     report.provenance.source = p.name
     report.provenance.sha256 = hashlib.sha256(data).hexdigest()
     report.provenance.size = size

@@ -282,6 +282,10 @@ def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located]
                 pos = loc.end
             else:
                 row_tokens[row.id] = None
+        single = _single_other_row(doc, fmt, table, labels, row_tokens, end)
+        if single:
+            labels.append(single)
+            labels.sort(key=lambda rl: rl[1].start)
         found = len(labels) >= max(2, len(table.rows) // 3)
         if found:
             any_found = True
@@ -296,6 +300,10 @@ def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located]
             first_at = labels[0][1].start
             cut = max(doc.norm.rfind("。", start, first_at), doc.norm.rfind("\n\n", start, first_at))
             spans.append(Located(cut + 1 if cut >= 0 else start, span_end))
+        if single:
+            findings.append(_single_other_finding(table, row_tokens.pop(single[0].id, None) or []))
+            for rid in ("other.no_supplement", "other.unpaid", "other.other"):
+                row_tokens[rid] = []  # not printed: blank, and said so by the finding above
         c, r, f = tables.resolve(fmt, table, row_tokens, found=found)
         cells.update(c)
         raw.update(r)
@@ -312,6 +320,33 @@ def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located]
     raw.update(r)
     findings.extend(f)
     return cells, raw, findings, spans, any_found
+
+
+_SINGLE_OTHER = Row("other", "（六）其他处理", ("其他处理",), (), group="三、本年度办理结果", ordinal="(六)",
+                    strict=True)
+
+
+def _single_other_row(doc: TextDoc, fmt: FormatVersion, table: Table, labels: list[tuple[Row, Located]],
+                      row_tokens: tables.RowTokens, end: int) -> tuple[Row, Located] | None:
+    """A gov2021 表三 that prints the gov2019 single （六）其他处理 row instead of its three sub-rows."""
+    if table.id != "t3" or fmt.version != "gov2021":
+        return None
+    if any(row_tokens.get(r, 0) is not None for r in ("other.no_supplement", "other.unpaid", "other.other")):
+        return None
+    before = [loc for row, loc in labels if row.id == "reject.confirm"]
+    after = [loc for row, loc in labels if row.id == "total"]
+    start = before[0].end if before else 0
+    stop = after[0].start if after else end
+    loc = doc.find_label(_SINGLE_OTHER, start, stop)
+    return (_SINGLE_OTHER, loc) if loc else None
+
+
+def _single_other_finding(table: Table, toks: list[Token]) -> Finding:
+    ids = [r.cell_id("t3", c) for r in table.rows if r.id.startswith("other.") for c in r.columns]
+    printed = " ".join(t.text for t in toks if t.text)
+    return Finding("format.single_other_row", "warning",
+                   f"表三按2019年格式只印了一行“（六）其他处理”（{printed}），没有分列1.逾期不补正、2.逾期未缴费、"
+                   "3.其他三项；这三行按空白记录，印出的合计值保留在本条发现中。", cells=ids, actual=printed)
 
 
 def section_texts(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located], spans: list[Located]) -> dict[str, str]:
@@ -333,7 +368,8 @@ def section_texts(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located], s
     return out
 
 
-def read_text(text: str, path: str, *, agency: str | None = None, year: int | None = None) -> Report:
+def read_text(text: str, path: str, *, agency: str | None = None, year: int | None = None,
+              reader: str = "text") -> Report:
     """Read one report from its text; raises InputError when it holds no statutory table."""
     from ..model import Provenance
 
@@ -357,5 +393,5 @@ def read_text(text: str, path: str, *, agency: str | None = None, year: int | No
         findings.append(Finding("extract.no_title", "warning",
                                 "未找到“XX20XX年政府信息公开工作年度报告”标题行，机关名称或年度未知，可用 --agency/--year 指定。"))
     report = Report(agency, year, version, cells, raw, section_texts(doc, fmt, heads, spans),
-                    Provenance(path, "", "text"), findings, title)
+                    Provenance(path, "", reader), findings, title)
     return report
