@@ -44,9 +44,15 @@ def _s4_score(table: Table, reading: Reading) -> int:
                if holds(reading[g * n + n - 1][0], [c[0] for c in reading[g * n:g * n + n - 1]]))
 
 
-def resolve(fmt: FormatVersion, table: Table, tokens: RowTokens, *, found: bool
+def resolve(fmt: FormatVersion, table: Table, tokens: RowTokens, *, found: bool,
+            hints: dict[str, set[float]] | None = None
             ) -> tuple[dict[str, Value], dict[str, str], list[Finding]]:
-    """Cell values, printed texts and ``extract.*`` findings for one table."""
+    """Cell values, printed texts and ``extract.*`` findings for one table.
+
+    ``hints`` maps a row id to numbers the report's own prose states about that row (e.g.
+    "制发行政规范性文件62件"); among several readings of a glued row with no identity to decide,
+    the readings that agree with the prose are kept, and an info finding says so.
+    """
     cells: dict[str, Value] = {}
     raw: dict[str, str] = {}
     findings: list[Finding] = []
@@ -85,6 +91,8 @@ def resolve(fmt: FormatVersion, table: Table, tokens: RowTokens, *, found: bool
         if table.id == "t3":
             s1 = [r for r in rs if holds(r[-1][0], [c[0] for c in r[:-1]])]
             rs = s1 or rs
+        elif len(rs) > 1 and hints and hints.get(row.id):
+            rs = _by_prose(rs, hints[row.id], row.label, ids, findings)
         cands.append(rs)
 
     if table.id == "t3":
@@ -94,6 +102,24 @@ def resolve(fmt: FormatVersion, table: Table, tokens: RowTokens, *, found: bool
     for row, res in zip(table.rows, resolved):
         _store(table, row.id, [row.cell_id(table.id, c) for c in row.columns], res, cells, raw, findings)
     return cells, raw, findings
+
+
+def _by_prose(rs: list[Reading], said: set[float], label: str, ids: list[str],
+              findings: list[Finding]) -> list[Reading]:
+    def score(r: Reading) -> int:
+        return sum(1 for v, _ in r if v and v in said)
+
+    best = max(score(r) for r in rs)
+    if best == 0:
+        return rs
+    kept = [r for r in rs if score(r) == best]
+    settled = [ids[j] for j in range(len(ids)) if len({r[j][0] for r in kept}) == 1 and len({r[j][0] for r in rs}) > 1]
+    if settled:
+        nums = "、".join(sorted({f"{v:g}" for r in kept for v, _ in r if v and v in said}))
+        findings.append(Finding("extract.text_hint", "info",
+                                f"“{label}”一行数字连写，按报告正文所述的数字（{nums}）确定了拆分，请核对。",
+                                cells=settled))
+    return kept
 
 
 def _store(table: Table, label: str, ids: list[str], res: Resolution | None, cells: dict[str, Value],

@@ -65,6 +65,7 @@ class Located:
 
     start: int
     end: int
+    alt: int = 0  # which of the label's keywords matched (0: the standard wording)
 
 
 class TextDoc:
@@ -105,16 +106,16 @@ class TextDoc:
         return found
 
     def find_label(self, row: Row, start: int, end: int) -> Located | None:
-        pats: list[str] = []
-        for kw in row.keywords:
+        pats: list[tuple[int, str]] = []
+        for k, kw in enumerate(row.keywords):
             if row.ordinal:
-                pats.append(_ordinal_re(row.ordinal) + r"\s*" + fuzzy(kw))
+                pats.append((k, _ordinal_re(row.ordinal) + r"\s*" + fuzzy(kw)))
             if not row.strict:
-                pats.append(fuzzy(kw))
-        for p in pats:
+                pats.append((k, fuzzy(kw)))
+        for k, p in pats:
             m = re.compile(p).search(self.norm, start, end)
             if m:
-                return Located(m.start(), m.end())
+                return Located(m.start(), m.end(), k)
         return None
 
 
@@ -247,6 +248,22 @@ def detect_format(doc: TextDoc, year: int | None) -> tuple[str, list[Finding]]:
     return by_shape or "gov2021", findings
 
 
+def prose_numbers(doc: TextDoc, table: Table, spans: list[Located]) -> dict[str, set[float]]:
+    """Numbers the report's prose states right after a 表二 row's name ("制发规范性文件62件")."""
+    out: dict[str, set[float]] = {}
+    for row in table.rows:
+        said: set[float] = set()
+        for kw in row.keywords:
+            for m in re.finditer(fuzzy(kw), doc.norm):
+                if any(sp.start <= m.start() < sp.end for sp in spans):
+                    continue  # inside the table itself
+                for n in re.finditer(r"(\d+(?:\.\d+)?)\s*[件条个项]", doc.norm[m.end():m.end() + 16]):
+                    said.add(float(n.group(1)))
+        if said:
+            out[row.id] = said
+    return out
+
+
 def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located]
                 ) -> tuple[dict, dict, list[Finding], list[Located], bool]:
     cells: dict = {}
@@ -291,6 +308,8 @@ def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located]
             any_found = True
             span_end = labels[0][1].start
             for k, (row, loc) in enumerate(labels):
+                if loc.alt:
+                    findings.append(_label_finding(doc, table, row, loc))
                 nxt = labels[k + 1] if k + 1 < len(labels) else None
                 stop = nxt[1].start if nxt else end
                 toks, stop_at = tokens_in(doc, loc.end, stop, next_ordinal=nxt[0].ordinal if nxt else None)
@@ -304,7 +323,8 @@ def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located]
             findings.append(_single_other_finding(table, row_tokens.pop(single[0].id, None) or []))
             for rid in ("other.no_supplement", "other.unpaid", "other.other"):
                 row_tokens[rid] = []  # not printed: blank, and said so by the finding above
-        c, r, f = tables.resolve(fmt, table, row_tokens, found=found)
+        hints = prose_numbers(doc, table, spans) if table.id == "t2" and found else None
+        c, r, f = tables.resolve(fmt, table, row_tokens, found=found, hints=hints)
         cells.update(c)
         raw.update(r)
         findings.extend(f)
@@ -320,6 +340,18 @@ def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located]
     raw.update(r)
     findings.extend(f)
     return cells, raw, findings, spans, any_found
+
+
+def _label_finding(doc: TextDoc, table: Table, row: Row, loc: Located) -> Finding:
+    # the printed label: from the previous line/cell break to the keyword's end
+    line_start = max(doc.norm.rfind(ch, 0, loc.start) for ch in "\n|")
+    tail = re.match(r"[^\d|\n]{0,30}", doc.norm[loc.end:])
+    end = loc.end + (len(tail.group(0)) if tail else 0)
+    printed = doc.orig[max(line_start + 1, loc.start - 20):end].strip(" |")
+    ids = [row.cell_id(table.id, c) for c in row.columns]
+    return Finding("format.label", "info",
+                   f"行标签印作“{printed}”，规定格式为“{row.label}”；已按“{row.label}”读取。", cells=ids,
+                   expected=row.label, actual=printed)
 
 
 _SINGLE_OTHER = Row("other", "（六）其他处理", ("其他处理",), (), group="三、本年度办理结果", ordinal="(六)",
@@ -384,6 +416,8 @@ def read_text(text: str, path: str, *, agency: str | None = None, year: int | No
     if not any_found:
         raise InputError(path, "no statutory table (表二/表三/表四) found: the page may hold the report "
                                "only as an image or attachment")
+    if all(v is None for v in cells.values()):
+        raise InputError(path, "the tables hold no numbers (a blank template?)")
     findings.extend(tfind)
     for sec in fmt.sections:
         if sec.key not in heads:
