@@ -38,3 +38,15 @@ def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     p = tmp_path / "store.sqlite"
     monkeypatch.setenv("XXGK_STORE", str(p))
     return p
+
+
+def pytest_terminal_summary(terminalreporter):
+    import sys
+
+    mod = sys.modules.get("test_corpus")
+    if mod is None or not mod.COUNTS["files"]:
+        return
+    c = mod.COUNTS
+    terminalreporter.write_line(
+        f"corpus: {c['files']} files, {c['cells']} cells: {c['exact']} exact, {c['flagged']} flagged, "
+        f"{c['silent']} silent mismatches")

@@ -27,7 +27,9 @@ def max_bytes() -> int:
 def decode(data: bytes, path: str) -> str:
     if not data.strip():
         raise InputError(path, "empty file")
-    if b"\x00" in data[:8192]:
+    head = data[:8192]
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    if b"\x00" in head or controls > len(head) // 100:
         raise InputError(path, "binary data, not a text report")
     for enc in ("utf-8-sig", "gb18030"):
         try:

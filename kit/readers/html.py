@@ -79,6 +79,9 @@ def _table_grid(table: etree._Element) -> list[list[str | None]]:
 
 def html_to_text(source: str, path: str) -> str:
     """The page as text with pipe lines for its tables; refuses a page without any table."""
+    head = source.lstrip()[:200].lower()
+    if head.startswith(("<!doctype html", "<html")) and "</html>" not in source[-4096:].lower():
+        raise InputError(path, "truncated HTML page (it ends before </html>)")
     try:
         root = lhtml.document_fromstring(source.encode("utf-8"), parser=_parser()) if source.strip() else None
     except (etree.ParserError, ValueError) as e:
