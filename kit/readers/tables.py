@@ -78,7 +78,11 @@ def resolve(fmt: FormatVersion, table: Table, tokens: RowTokens, *, found: bool,
                                     f"未找到“{row.label}”一行，该行单元格为空。", cells=ids))
             continue
         if not toks:
-            cands.append([tuple((None, "") for _ in kinds)])
+            # the label is there but no value follows: blank cells are printed as empty cells
+            # (kept as blanks), so nothing at all means the values were lost in the file
+            cands.append(None)
+            findings.append(Finding("extract.no_values", "warning",
+                                    f"“{row.label}”一行找到了标签，但没有读到任何数值，该行单元格为空。", cells=ids))
             continue
         rs = row_readings(toks, kinds)
         if not rs:

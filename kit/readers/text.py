@@ -29,8 +29,9 @@ _PAGE_MARK = re.compile(r"(?m)(?:^|(?<=\s))[-—–]\s*\d{1,3}\s*[-—–](?=\s|
 _NUM = re.compile(r"-?\d(?:[\d.,]|-(?=\d))*")
 _UNIT = re.compile(r"\s*(万元|元)")
 _ANNOT = re.compile(r"\s*\((?:其中|含)[^()]{0,40}\)")
-_TITLE_A = re.compile(r"(?P<a>[^\s:#|,。;、《》()\d]{2,60}?)\s*(?P<y>(?:19|20)\d{2})\s*年\s*度?\s*(?:的)?\s*政府信息公开(?:工作)?\s*年度?报告")
-_TITLE_Y = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*度?\s*(?P<a>[^\s:#|,。;、《》()\d]{2,60}?)\s*政府信息公开(?:工作)?\s*年度?报告")
+_REPORT = r"政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?年\s*度\s*报\s*告"
+_TITLE_A = re.compile(r"(?P<a>[^\s:#|,。;、《》()\d]{2,60}?)\s*(?P<y>(?:19|20)\d{2})\s*年\s*度?\s*(?:的)?\s*" + _REPORT)
+_TITLE_Y = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*度?\s*(?P<a>[^\s:#|,。;、《》()\d]{2,60}?)\s*" + _REPORT)
 
 
 def normalise(text: str) -> str:
@@ -156,6 +157,12 @@ def tokens_in(doc: TextDoc, start: int, end: int, *, next_ordinal: str | None = 
                 i += 1
                 continue
             m = _NUM.match(line, i)
+            if m and re.match(r"\s*[年月日号时]", line[m.end():]):
+                # a date in prose ("2024 年"), never a table value
+                if started:
+                    return toks, last_end
+                i = m.end()
+                continue
             if m:
                 run = m.group(0).rstrip(".,")
                 j = i + len(run)
@@ -212,7 +219,7 @@ def _pipe_tokens(doc: TextDoc, line_start: int, line: str) -> list[Token]:
     if line.rstrip().endswith("|"):
         parts = parts[:-1]
     out: list[Token] = []
-    has_value = False
+    has_value = has_text = False
     for off, piece in parts:
         cell = piece.strip()
         lead = len(piece) - len(piece.lstrip())
@@ -227,7 +234,10 @@ def _pipe_tokens(doc: TextDoc, line_start: int, line: str) -> list[Token]:
             has_value = True
         elif cell == "":
             out.append(Token("", "", splittable=False))
-    return out if has_value else []
+        else:
+            has_text = True
+    # a row of empty cells after its label is a row of blanks; a header row yields nothing
+    return out if has_value or (has_text and out) else []
 
 
 def detect_format(doc: TextDoc, year: int | None) -> tuple[str, list[Finding]]:
@@ -292,13 +302,27 @@ def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located]
         row_tokens: tables.RowTokens = {}
         labels: list[tuple[Row, Located]] = []
         pos = start
+        missing: list[Row] = []
         for row in table.rows:
             loc = doc.find_label(row, pos, end)
             if loc:
                 labels.append((row, loc))
                 pos = loc.end
             else:
-                row_tokens[row.id] = None
+                missing.append(row)
+        if missing and labels:
+            # Rows printed before the table's first row (markdown that moved a table below loose
+            # text): looked for only there, so they can never split another row's values.
+            pos, head_end = start, labels[0][1].start
+            for row in missing[:]:
+                loc = doc.find_label(row, pos, head_end)
+                if loc:
+                    labels.append((row, loc))
+                    missing.remove(row)
+                    pos = loc.end
+        for row in missing:
+            row_tokens[row.id] = None
+        labels.sort(key=lambda rl: rl[1].start)
         single = _single_other_row(doc, fmt, table, labels, row_tokens, end)
         if single:
             labels.append(single)
