@@ -112,3 +112,48 @@ def test_gbk_file(tmp_path):
     p = tmp_path / "gbk.txt"
     p.write_bytes(report_text("甲局", 2024, cells, "pipe").encode("gb18030"))
     assert read_file(p).cells == cells
+
+
+def test_annotations_units_and_thousands():
+    cells = _cells(6)
+    text = report_text("甲局", 2024, cells, "pipe")
+    text = text.replace(f"| 规章 | 0 | 0 | 0 |", "| 规章 | 22（其中修订16件） | 55（含自然失效29件） | 1,235 |")
+    r = read_text(text, "x.txt")
+    assert (r.cells["t2.rules.issued"], r.raw["t2.rules.issued"]) == (22, "22（其中修订16件）")
+    assert (r.cells["t2.rules.repealed"], r.raw["t2.rules.repealed"]) == (55, "55（含自然失效29件）")
+    assert r.cells["t2.rules.in_force"] == 1235
+
+
+def test_renumbered_section_is_read_and_reported():
+    cells = _cells(7)
+    text = report_text("甲局", 2024, cells, "pipe")
+    text = text.replace("五、存在的主要问题及改进情况", "五、其他工作\n另有说明。\n六、存在的主要问题及改进情况")
+    text = text.replace("六、其他需要报告的事项", "七、其他需要报告的事项")
+    r = read_text(text, "x.txt")
+    assert "政策解读形式" in r.sections["五"]
+    assert "信息处理费" in r.sections["六"]
+    heads = [f for f in r.findings if f.rule == "format.section_heading"]
+    assert any("六、存在的主要问题" in f.message for f in heads)
+    assert r.cells == cells
+
+
+def test_html_in_gbk_with_merged_cells_and_inline_markup(tmp_path):
+    from kit.readers import read_file
+
+    cells = _cells(8)
+    text = report_text("甲局", 2024, cells, "pipe")
+    rows = []
+    for line in text.splitlines():
+        if line.startswith("|"):
+            tds = [c.strip() for c in line.strip("|").split("|")]
+            label = f"<td colspan='2'><span>{tds[0][:2]}</span><b>{tds[0][2:]}</b></td>"
+            rows.append("<tr>" + label + "".join(f"<td>{v or '&nbsp;'}</td>" for v in tds[1:]) + "</tr>")
+        else:
+            rows.append(f"</table><p>{line}</p><table>")
+    page = ('<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+            "<title>某网站</title></head><body><div class=nav>首页 &gt; 政府信息公开年报</div><table>"
+            + "".join(rows) + "</table><div class=footer>网站标识码</div></body></html>")
+    p = tmp_path / "page.html"
+    p.write_bytes(page.encode("gb18030"))
+    r = read_file(p)
+    assert r.provenance.reader == "html" and r.cells == cells

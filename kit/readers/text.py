@@ -94,17 +94,28 @@ class TextDoc:
         return None, None, ""
 
     # -- sections -----------------------------------------------------------------------
-    def headings(self, fmt: FormatVersion) -> dict[str, Located]:
+    def headings(self, fmt: FormatVersion) -> tuple[dict[str, Located], list[Finding]]:
+        """Where each of the six parts starts, matched by keyword; renumbered parts are findings."""
         found: dict[str, Located] = {}
+        findings: list[Finding] = []
         pos = 0
         for sec in fmt.sections:
             kw = "|".join(fuzzy(k) for k in sec.keywords)
-            pat = re.compile(re.escape(sec.key) + r"\s*[、.,]\s*[^。\n]{0,14}?(?:" + kw + r")(?:[^。\n]{0,12}?(?:情况|事项|计划))?")
-            m = pat.search(self.norm, pos)
-            if m:
-                found[sec.key] = Located(m.start(), m.end())
-                pos = m.end()
-        return found
+            tail = r"[^。\n]{0,14}?(?:" + kw + r")(?:[^。\n]{0,12}?(?:情况|事项|计划))?"
+            m = re.compile(re.escape(sec.key) + r"\s*[、.,]\s*" + tail).search(self.norm, pos)
+            if m is None:
+                # renumbered ("六、存在的主要问题…" after an added part): any numeral, then the keyword
+                m = re.compile(r"(?:^|(?<=[\s。>]))([一二三四五六七八九十]{1,2})\s*[、.]\s*" + tail, re.M).search(
+                    self.norm, pos)
+                if m is None or (sec.key == "四" and "结转" in m.group(0)):
+                    continue
+                printed = self.orig[m.start():m.end()].strip()
+                findings.append(Finding("format.section_heading", "info",
+                                        f"第{sec.key}部分“{sec.title}”的标题印作“{printed}”，编号与规定格式不同。",
+                                        expected=f"{sec.key}、{sec.title}", actual=printed))
+            found[sec.key] = Located(m.start(), m.end())
+            pos = m.end()
+        return found, findings
 
     def find_label(self, row: Row, start: int, end: int) -> Located | None:
         pats: list[tuple[int, str]] = []
@@ -435,7 +446,8 @@ def read_text(text: str, path: str, *, agency: str | None = None, year: int | No
     year = year or t_year
     version, findings = detect_format(doc, year)
     fmt = get_format(version)
-    heads = doc.headings(fmt)
+    heads, hfind = doc.headings(fmt)
+    findings.extend(hfind)
     cells, raw, tfind, spans, any_found = read_tables(doc, fmt, heads)
     if not any_found:
         raise InputError(path, "no statutory table (表二/表三/表四) found: the page may hold the report "
