@@ -153,7 +153,7 @@ def tokens_in(doc: TextDoc, start: int, end: int, *, next_ordinal: str | None = 
         if re.match(r"\s*#+\s", line):
             continue  # markdown heading: a label, never a value
         if "|" in line:
-            got = _pipe_tokens(doc, line_start, line)
+            got = _pipe_tokens(doc, line_start, line, after_label=line_start == start)
             if got:
                 toks.extend(got)
                 started = True
@@ -216,9 +216,9 @@ def tokens_in(doc: TextDoc, start: int, end: int, *, next_ordinal: str | None = 
 _VALUE_CELL = re.compile(r"-?\d[\d,]*(?:\.\d+)?\s*(?:万元|元)?(?:\s*\((?:其中|含)[^()]{0,40}\))?")
 
 
-def _pipe_tokens(doc: TextDoc, line_start: int, line: str) -> list[Token]:
-    """Cells of a markdown/pipe row; an empty cell is a blank value only in a row with values."""
-    if re.fullmatch(r"[\s|:\-]*\n?", line):
+def _pipe_tokens(doc: TextDoc, line_start: int, line: str, *, after_label: bool = False) -> list[Token]:
+    """Cells of a markdown/pipe row; empty cells are blank values in a row with values or a label."""
+    if re.fullmatch(r"[\s|:\-]*\n?", line) and ("-" in line or not after_label):
         return []  # separator row |---|---|
     parts: list[tuple[int, str]] = []
     pos = 0
@@ -248,7 +248,7 @@ def _pipe_tokens(doc: TextDoc, line_start: int, line: str) -> list[Token]:
         else:
             has_text = True
     # a row of empty cells after its label is a row of blanks; a header row yields nothing
-    return out if has_value or (has_text and out) else []
+    return out if has_value or ((has_text or after_label) and out) else []
 
 
 def detect_format(doc: TextDoc, year: int | None) -> tuple[str, list[Finding]]:

@@ -1,0 +1,189 @@
+"""Rules on the narrative: text versus table, the part-六 fee, required parts and topics, copying."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..model import Finding, Report
+from . import Context, rule
+from .values import fmt, unknown_cells, value
+
+_NUM = r"(\d[\d,]*)\s*(?:件|个|宗|起)"
+_STOP = r"[^。；;，,、：:\d（）()]{0,12}?"
+
+
+def _v(r: Report, cid: str) -> float | None:
+    v = value(r, cid, unknown_cells(r))
+    if cid.endswith(".total") and cid.startswith("t3.") and r.cells.get(cid) is None and v == 0:
+        # a blank 总计 cell: the row's applicant columns say what the row holds
+        row = cid[: -len(".total")]
+        parts = [value(r, f"{row}.{c}", unknown_cells(r)) for c in
+                 ("natural", "commercial", "research", "social", "legal", "other_org")]
+        return None if None in parts else sum(parts)  # type: ignore[arg-type]
+    return v
+
+
+def _sum(r: Report, *ids: str) -> float | None:
+    vals = [_v(r, i) for i in ids]
+    return None if None in vals else sum(vals)  # type: ignore[arg-type]
+
+
+def _claims(text: str) -> Iterator[tuple[str, str, float]]:
+    """(kind, the phrase, number) for counts the prose states about applications and cases."""
+    pats = [
+        ("received", r"(?:受理|收到|新收|接收|共收)" + _STOP + _NUM),
+        ("handled", r"(?:办结|答复|办理完毕|已办理|处理完毕)" + _STOP + _NUM),
+        ("carried_out", r"结转(?:至|到)?下(?:一)?年(?:度)?" + _STOP + _NUM),
+        ("carried_in", r"上(?:一)?年(?:度)?结转" + _STOP + _NUM),
+        ("both_cases", r"复议(?:和|及|、)?(?:行政)?诉讼(?:案件)?" + _STOP + _NUM),
+        ("review", r"行政复议(?!和|及|、)(?:案件)?" + _STOP + _NUM),
+        ("suit", r"(?<!复议)(?<!、)行政诉讼(?:案件)?" + _STOP + _NUM),
+    ]
+    for kind, pat in pats:
+        for m in re.finditer(pat, text):
+            # applications only: the sentence must be about 申请 (not 诉求, 来电, 信件 ...)
+            context = text[max(0, m.start() - 30):m.end()]
+            if kind in ("received", "handled", "carried_out", "carried_in") and "申请" not in context:
+                continue
+            if re.search(r"诉求|来电|来信|信件|咨询|建议|提案", m.group(0)):
+                continue
+            yield kind, m.group(0), float(m.group(1).replace(",", ""))
+
+
+def _readings(r: Report, kind: str) -> list[float]:
+    """Every accepted reading of a stated count (format.md §4: 受理 may include 上年结转, ...)."""
+    cand = {
+        "received": [_v(r, "t3.new.total"), _sum(r, "t3.new.total", "t3.carried_in.total")],
+        "handled": [_v(r, "t3.total.total"), _sum(r, "t3.new.total", "t3.carried_in.total")],
+        "carried_out": [_v(r, "t3.carried_out.total")],
+        "carried_in": [_v(r, "t3.carried_in.total")],
+        "both_cases": [_sum(r, "t4.review.total", "t4.suit_direct.total", "t4.suit_after_review.total")],
+        "review": [_v(r, "t4.review.total")],
+        "suit": [_sum(r, "t4.suit_direct.total", "t4.suit_after_review.total"), _v(r, "t4.suit_direct.total"),
+                 _v(r, "t4.suit_after_review.total")],
+    }[kind]
+    return [c for c in cand if c is not None]
+
+
+CELLS = {"received": ["t3.new.total", "t3.carried_in.total"], "handled": ["t3.total.total"],
+         "carried_out": ["t3.carried_out.total"], "carried_in": ["t3.carried_in.total"],
+         "both_cases": ["t4.review.total", "t4.suit_direct.total", "t4.suit_after_review.total"],
+         "review": ["t4.review.total"], "suit": ["t4.suit_direct.total", "t4.suit_after_review.total"]}
+NAMES = {"received": "收到/受理申请", "handled": "办结/答复申请", "carried_out": "结转下年度", "carried_in": "上年结转",
+         "both_cases": "复议、诉讼案件", "review": "行政复议案件", "suit": "行政诉讼案件"}
+
+
+@rule("text_table", "warning", "正文所述数字与表格不一致")
+def text_table(ctx: Context) -> Iterator[Finding]:
+    r = ctx.report
+    text = "\n".join(r.sections.get(k, "") for k in ("一", "三"))
+    seen: set[tuple[str, float]] = set()
+    for kind, phrase, n in _claims(text):
+        readings = _readings(r, kind)
+        if not readings or n in readings or (kind, n) in seen:
+            continue
+        seen.add((kind, n))
+        shown = " 或 ".join(fmt(x) for x in dict.fromkeys(readings))
+        yield Finding("text_table", "warning",
+                      f"正文写“{phrase}”（{NAMES[kind]} {fmt(n)}），表格对应数字为 {shown}。",
+                      cells=CELLS[kind], expected=readings[0], actual=n)
+    yield from _percentages(r, text)
+
+
+def _percentages(r: Report, text: str) -> Iterator[Finding]:
+    total = _v(r, "t3.total.total")
+    if not total:
+        return
+    parts = {"予以公开": ["t3.granted.total"], "部分公开": ["t3.partial.total"], "不予公开": [], "无法提供": [],
+             "不予处理": []}
+    for key in ("不予公开", "无法提供", "不予处理"):
+        prefix = {"不予公开": "deny", "无法提供": "unable", "不予处理": "reject"}[key]
+        parts[key] = [c for c in r.cells if c.startswith(f"t3.{prefix}.") and c.endswith(".total")]
+    for m in re.finditer(r"(予以公开|部分公开|不予公开|无法提供|不予处理|公开率)[^。；;%％]{0,16}?(\d+(?:\.\d+)?)\s*[%％]", text):
+        key, pct = m.group(1), float(m.group(2))
+        if "申请" not in text[max(0, m.start() - 150):m.end()]:
+            continue  # a share of something else (预决算公开率 ...)
+        options: list[float] = []
+        if key == "公开率":
+            g = _sum(r, "t3.granted.total", "t3.partial.total")
+            options = [g] if g is not None else []
+        else:
+            s = _sum(r, *parts[key])
+            g = _sum(r, "t3.granted.total", "t3.partial.total")
+            options = [x for x in (s, g if key in ("予以公开", "部分公开") else None) if x is not None]
+        shares = [100 * x / total for x in options]
+        if shares and not any(abs(pct - s) <= 0.6 for s in shares):
+            yield Finding("text_table", "warning",
+                          f"正文写“{m.group(0)}”，按表三（七）总计 {fmt(total)} 计算应为 "
+                          f"{' 或 '.join(f'{s:.1f}%' for s in shares)}。", cells=(parts.get(key) or ["t3.granted.total", "t3.partial.total"]) + ["t3.total.total"],
+                          expected=round(shares[0], 1), actual=pct)
+
+
+_NO_NOTICE = re.compile(r"(未|没有|无)[^。；;]{0,8}(发出|下发|出具|产生)?[^。；;]{0,4}收费通知|收费通知[^。；;]{0,6}(0|零)\s*(份|件|次)")
+
+
+@rule("fee", "warning", "第六部分信息处理费与表三“逾期未缴费”行", versions=("gov2021",))
+def fee(ctx: Context) -> Iterator[Finding]:
+    r = ctx.report
+    six = r.sections.get("六", "")
+    unpaid = _v(r, "t3.other.unpaid.total")
+    if six and not re.search(r"信息处理费|收费|收取", six):
+        yield Finding("fee", "info", "第六部分没有说明信息处理费的收取情况（国办函〔2020〕109号）。", cells=[])
+    if unpaid and _NO_NOTICE.search(six):
+        yield Finding("fee", "warning",
+                      f"表三“（六）2.申请人逾期未按收费通知要求缴纳费用”为 {fmt(unpaid)} 件，但第六部分称未发出收费通知："
+                      f"“{_NO_NOTICE.search(six).group(0)}”。", cells=["t3.other.unpaid.total"], actual=unpaid)  # type: ignore[union-attr]
+
+
+TOPICS = {"主动公开": r"主动公开", "依申请公开": r"依申请", "政府信息管理": r"信息管理|公开属性|保密审查|发布审核",
+          "政府信息公开平台建设": r"平台|网站|新媒体", "监督保障": r"监督|保障|考核|培训"}
+
+
+@rule("sections", "warning", "六个部分齐全，第五部分有内容，第一部分涵盖五个方面")
+def sections(ctx: Context) -> Iterator[Finding]:
+    r = ctx.report
+    names = {"一": "总体情况", "五": "存在的主要问题及改进情况", "六": "其他需要报告的事项"}
+    for key, name in names.items():
+        if not r.sections.get(key, "").strip():
+            yield Finding("sections", "warning", f"缺少第{key}部分“{name}”或该部分没有内容。", cells=[])
+    five = re.sub(r"[\s。.]", "", r.sections.get("五", ""))
+    if five in ("无", "暂无", "没有"):
+        yield Finding("sections", "warning", "第五部分“存在的主要问题及改进情况”只写了“无”，应说明问题和改进措施。", cells=[])
+    one = r.sections.get("一", "")
+    if one.strip() and r.format == "gov2021":  # the five topics are required from the 2021 notice on
+        missing = [t for t, pat in TOPICS.items() if not re.search(pat, one)]
+        if missing:
+            yield Finding("sections", "warning", f"第一部分“总体情况”没有写到：{'、'.join(missing)}。", cells=[])
+
+
+_BOILER = re.compile(r"中华人民共和国政府信息公开条例|政府信息公开工作年度报告|国办公开办函〔\d+〕\d+号|"
+                     r"本报告|统计期限|[\d０-９]+|[年月日件条个次篇%％]|\s|[，。、；：:“”‘’（）()《》,.;!?！？\-—]")
+
+
+def _grams(text: str, agency: str | None, n: int = 5) -> set[str]:
+    t = text.replace(agency or "\0", "")
+    t = _BOILER.sub("", t)
+    return {t[i:i + n] for i in range(len(t) - n + 1)}
+
+
+def similarity(now: str, before: str, agency: str | None = None) -> float:
+    """Share of this year's wording (5-character runs, boilerplate removed) found in last year's."""
+    a, b = _grams(now, agency), _grams(before, agency)
+    return len(a & b) / len(a) if a else 0.0
+
+
+@rule("copied", "warning", "正文与上年报告雷同（去除套话后相似度超过50%）")
+def copied(ctx: Context) -> Iterator[Finding]:
+    p = ctx.previous
+    r = ctx.report
+    if p is None or p.agency != r.agency or p.year is None or r.year is None or p.year != r.year - 1:
+        return
+    for key in ("一", "二", "三", "四", "五", "六"):
+        now, before = r.sections.get(key, ""), p.sections.get(key, "")
+        if len(_grams(now, r.agency)) < 20 or not before:
+            continue
+        s = similarity(now, before, r.agency)
+        if s > 0.5:
+            yield Finding("copied", "warning",
+                          f"第{key}部分与{p.year}年报告相似度为 {s:.0%}（已去除数字和套话），超过50%，可能照抄上年内容。",
+                          cells=[], expected=0.5, actual=round(s, 3))

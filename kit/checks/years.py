@@ -1,0 +1,58 @@
+"""Cross-year rules: X1 (carry-over) and X2 (documents in force). Same agency, same format only."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..model import Finding
+from . import Context, rule
+from .tables import APPLICANT
+from .values import fmt, unknown_cells, value
+
+
+def _pair(ctx: Context) -> bool:
+    p = ctx.previous
+    return (p is not None and p.agency == ctx.report.agency and p.format == ctx.report.format
+            and p.year is not None and ctx.report.year is not None and p.year == ctx.report.year - 1)
+
+
+@rule("X1", "error", "跨年度：本年“上年结转”等于上年“结转下年度”")
+def x1(ctx: Context) -> Iterator[Finding]:
+    if not _pair(ctx):
+        return
+    r, p = ctx.report, ctx.previous
+    assert p is not None
+    ur, up = unknown_cells(r), unknown_cells(p)
+    for c, name in APPLICANT.items():
+        now, before = value(r, f"t3.carried_in.{c}", ur), value(p, f"t3.carried_out.{c}", up)
+        if now is None or before is None or now == before:
+            continue
+        yield Finding("X1", "error",
+                      f"表三“{name}”列：本年“二、上年结转”为 {fmt(now)}，但 {p.year} 年报告“四、结转下年度继续办理”为 "
+                      f"{fmt(before)}。", cells=[f"t3.carried_in.{c}"], expected=before, actual=now)
+
+
+@rule("X2", "warning", "跨年度：现行有效件数 = 上年现行有效 + 本年制发 − 本年废止", versions=("gov2021",))
+def x2(ctx: Context) -> Iterator[Finding]:
+    if not _pair(ctx):
+        return
+    r, p = ctx.report, ctx.previous
+    assert p is not None
+    ur, up = unknown_cells(r), unknown_cells(p)
+    for row, name in (("rules", "规章"), ("normative", "行政规范性文件")):
+        issued, repealed, now = (value(r, f"t2.{row}.{c}", ur) for c in ("issued", "repealed", "in_force"))
+        before = value(p, f"t2.{row}.in_force", up)
+        if None in (issued, repealed, now, before):
+            continue
+        expected = before + issued - repealed  # type: ignore[operator]
+        if expected == now:
+            continue
+        notes = [r.raw.get(f"t2.{row}.{c}", "") for c in ("issued", "repealed")]
+        explained = [n for n in notes if re.search(r"修订|失效|废止|修改", n)]
+        why = (f"印出的说明“{'”“'.join(explained)}”可能解释这一差额（制发含修订、废止含自然失效）。"
+               if explained else "请核对是否有修订、自然失效等未计入的情形。")
+        yield Finding("X2", "warning",
+                      f"表二“{name}”：{p.year}年现行有效 {fmt(before)} + 本年制发 {fmt(issued)} − 本年废止 {fmt(repealed)}"
+                      f" = {fmt(expected)}，但本年现行有效为 {fmt(now)}。{why}",
+                      cells=[f"t2.{row}.in_force", f"t2.{row}.issued", f"t2.{row}.repealed"],
+                      expected=expected, actual=now)
