@@ -27,6 +27,8 @@ _LAZY = {
     "validate_parameters": ("params", "validate"), "load_parameters": ("params", "load"),
     "safe_name": "names", "output_dir": "names",
     "make_demo": ("demo", "write_demo"),
+    "check_report": "review", "check_store": "review", "Registry": "registry",
+    "run_checks": "checks", "Context": "checks", "rules": "checks",
 }
 
 __all__ = [

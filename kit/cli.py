@@ -100,6 +100,43 @@ def ingest(paths: tuple[str, ...], store: str | None, agency: str | None, year: 
         raise SystemExit(1)
 
 
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+@cli.command()
+@click.option("--agency", "agencies", multiple=True, help="Only this agency (repeatable).")
+@click.option("--year", "years", type=int, multiple=True, help="Only this year (repeatable).")
+@_store_opt
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of findings.")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
+              help="Exit 1 when a finding at or above this severity is found.")
+@click.option("--registry", type=click.Path(dir_okay=False), default=None,
+              help="Agency registry CSV; enables the aggregation check for declared parents.")
+@click.option("--all", "show_all", is_flag=True, help="Also list info findings in the table.")
+def check(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None, as_json: bool, fail_on: str,
+          registry: str | None, show_all: bool) -> None:
+    """Check stored reports against every consistency rule."""
+    from .checks import RANK
+    from .registry import Registry
+    from .review import check_store
+
+    reg = Registry.load(registry) if registry else None
+    results = check_store(store, agencies=agencies, years=years, registry=reg)
+    if as_json:
+        click.echo(json.dumps([{"agency": a, "year": y, **f.to_dict()} for a, y, f in results],
+                              ensure_ascii=False, indent=1))
+    else:
+        shown = [(a, y, f) for a, y, f in results if show_all or f.severity != "info"]
+        for a, y, f in shown:
+            cells = ",".join(f.cells[:4]) + ("…" if len(f.cells) > 4 else "")
+            click.echo(f"{SEVERITY_NAMES.get(f.severity, f.severity)}\t{a}\t{y}\t{f.rule}\t{cells}\t{f.message}")
+        counts = {s: sum(1 for *_, f in results if f.severity == s) for s in ("error", "warning", "info")}
+        click.echo(f"{len({(a, y) for a, y, _ in results}) if results else 0} reports with findings: "
+                   f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info", err=True)
+    if any(RANK[f.severity] <= RANK[fail_on] for *_, f in results):
+        raise SystemExit(1)
+
+
 @cli.command()
 @click.argument("params_file", required=False, type=click.Path(dir_okay=False))
 @click.option("--agency", default=None, help="Agency name as stored.")

@@ -63,3 +63,4 @@ def peers_frame(year: int, store: str | Path | None = None) -> pd.DataFrame:
         reports = s.year(year)
     rows = [{"机关": r.agency, "格式": r.format, **headline(r)} for r in reports]
     return pd.DataFrame(rows).set_index("机关") if rows else pd.DataFrame(columns=["格式", *HEADLINE])
+

@@ -32,6 +32,8 @@ def flagged_cells(report: Report) -> dict[str, list[str]]:
     """cell id -> messages of the findings that name it."""
     out: dict[str, list[str]] = {}
     for f in report.findings:
+        if f.severity == "info":
+            continue
         for c in f.cells:
             out.setdefault(c, []).append(f.message)
     return out
