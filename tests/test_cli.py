@@ -84,3 +84,63 @@ def test_extract_every_corpus_text_file_exits_0(path, capsys):
     assert main(["extract", str(path), "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["format"] in ("gov2021", "gov2019")
+
+
+@pytest.fixture
+def demo_store(tmp_path):
+    from kit.demo import write_demo
+
+    store = tmp_path / "s.sqlite"
+    write_demo(tmp_path / "d")
+    assert main(["ingest", str(tmp_path / "d"), "--store", str(store)]) == 0
+    return store
+
+
+def test_check_json_and_exit_codes(demo_store, capsys):
+    capsys.readouterr()
+    assert main(["check", "--store", str(demo_store), "--json"]) == 1
+    items = json.loads(capsys.readouterr().out)
+    o1 = [i for i in items if i["rule"] == "O1"]
+    assert o1 and o1[0]["agency"] == "青禾县财政局" and o1[0]["year"] == 2024
+    assert {"rule", "severity", "cells", "expected", "actual", "message"} <= set(o1[0])
+    # an agency-year with warnings only: passes at the error threshold, fails at the warning threshold
+    assert main(["check", "--store", str(demo_store), "--agency", "青禾县财政局", "--year", "2023"]) == 0
+    assert main(["check", "--store", str(demo_store), "--agency", "青禾县财政局", "--year", "2023",
+                 "--fail-on", "warning"]) == 1
+    out = capsys.readouterr()
+    assert "placeholder" in out.out and "警告" in out.out
+
+
+def test_check_without_store(tmp_path, capsys):
+    assert main(["check", "--store", str(tmp_path / "none.sqlite")]) == 1
+    assert "no store" in capsys.readouterr().err
+
+
+def test_check_with_registry_aggregate(tmp_path, capsys):
+    from kit.registry import Agency, Registry
+
+    store = tmp_path / "s.sqlite"
+    kids = {name: numbers(random.Random(seed), 30, {}) for name, seed in (("甲镇", 1), ("乙镇", 2))}
+    parent = {cid: kids["甲镇"][cid] + kids["乙镇"][cid] for cid in kids["甲镇"]}
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, cells in [*kids.items(), ("某县", parent)]:
+        (folder / f"{name}.txt").write_text(report_text(name, 2024, cells, "pipe"), encoding="utf-8")
+    assert main(["ingest", str(folder), "--store", str(store)]) == 0
+    reg = tmp_path / "registry.csv"
+    Registry([Agency("001", "某县", "county", "某市", "", True), Agency("0012", "甲镇", "town", "某县", "001"),
+              Agency("0013", "乙镇", "town", "某县", "001")]).save(reg)
+    assert Registry.load(reg).by_name["甲镇"].id == "0012"
+    capsys.readouterr()
+    assert main(["check", "--store", str(store), "--registry", str(reg), "--json"]) == 0
+    assert not [i for i in json.loads(capsys.readouterr().out) if i["rule"] == "aggregate"]
+    parent["t4.review.upheld"] += 1
+    parent["t4.review.total"] += 1
+    (folder / "某县.txt").write_text(report_text("某县", 2024, parent, "pipe"), encoding="utf-8")
+    assert main(["ingest", str(folder / "某县.txt"), "--store", str(store)]) == 0
+    capsys.readouterr()
+    assert main(["check", "--store", str(store), "--registry", str(reg), "--json"]) == 1
+    agg = [i for i in json.loads(capsys.readouterr().out) if i["rule"] == "aggregate"]
+    assert agg and agg[0]["agency"] == "某县" and "t4.review.upheld" in agg[0]["cells"]
+    # without the registry the aggregation rule is not run
+    assert main(["check", "--store", str(store)]) == 0

@@ -134,3 +134,13 @@ def test_chart_has_every_glyph():
             fig2.canvas.draw()
         plt.close(fig2)
     assert applications_chart(hist.iloc[:1], "青禾县某局") is None
+
+
+@pytest.mark.slow
+def test_checked_cells_marked_and_strict_fails(demo_store, tmp_path):
+    paths = render({"agency": "青禾县财政局", "year": 2024, "store": str(demo_store)}, tmp_path, to=("html",))
+    html = paths["html"].read_text(encoding="utf-8")
+    assert 'class="num flag" data-cell="t3.carried_out.natural"' in html
+    assert "O1" in html and "核查发现" in html
+    with pytest.raises(RenderError, match="strict"):
+        render({"agency": "青禾县财政局", "year": 2024, "store": str(demo_store), "strict": True}, tmp_path / "s")
