@@ -171,19 +171,20 @@ def test_x2_warns_and_names_annotations():
     assert not found(make("gov2019", year=2020), "X2", make("gov2019", year=2019))
 
 
-def test_text_versus_table_tries_every_reading():
+@pytest.mark.parametrize("version", BOTH)
+def test_text_versus_table_tries_every_reading(version):
     cells = {**c("new", "natural", 3), **c("new", "total", 3), **c("carried_in", "natural", 2),
              **c("carried_in", "total", 2), **c("granted", "natural", 5), **c("granted", "total", 5),
              **c("total", "natural", 5), **c("total", "total", 5)}
     for said in ("全年共受理政府信息公开申请5件", "全年共受理政府信息公开申请3件", "共收到政府信息公开申请3件，办结5件"):
-        r = make("gov2021", sections={"一": ONE + said + "。"}, **cells)
+        r = make(version, sections={"一": ONE + said + "。"}, **cells)
         assert not found(r, "text_table"), said
-    r = make("gov2021", sections={"一": ONE + "全年共受理政府信息公开申请7件，办结6件。"}, **cells)
+    r = make(version, sections={"一": ONE + "全年共受理政府信息公开申请7件，办结6件。"}, **cells)
     fs = found(r, "text_table")
     assert len(fs) == 2 and "7" in fs[0].message and fs[0].severity == "warning"
-    r = make("gov2021", sections={"三": "依申请公开方面，予以公开的申请占20%。"}, **cells)
+    r = make(version, sections={"三": "依申请公开方面，予以公开的申请占20%。"}, **cells)
     assert "100.0%" in found(r, "text_table")[0].message
-    r = make("gov2021", t4__review__upheld=2, t4__review__total=2,
+    r = make(version, t4__review__upheld=2, t4__review__total=2,
              sections={"一": ONE + "发生政府信息公开行政复议案件3件。"})
     assert found(r, "text_table")[0].cells == ["t4.review.total"]
 
@@ -211,13 +212,14 @@ def test_section_rules():
     assert any("依申请公开" in f.message and "监督保障" in f.message for f in fs)
 
 
-def test_copied_narrative():
+@pytest.mark.parametrize("version", BOTH)
+def test_copied_narrative(version):
     five = "本年度我局在政策解读方面形式较为单一，图解视频偏少；依申请公开答复文书有待规范；网站栏目更新不够及时，需要加强巡查和培训。"
-    before = make("gov2021", year=2021, sections={"五": five})
-    same = make("gov2021", year=2022, sections={"五": five.replace("本年度", "2022年")})
+    before = make(version, year=2021, sections={"五": five})
+    same = make(version, year=2022, sections={"五": five.replace("本年度", "2022年")})
     fs = [f for f in found(same, "copied", before) if "第五部分" in f.message]
     assert fs and fs[0].actual > 0.9 and "%" in fs[0].message
-    fresh = make("gov2021", year=2022, sections={"五": "针对上年问题，已统一答复文书模板；今年新发现基层目录更新滞后，将建立月度提醒并开展专项培训。"})
+    fresh = make(version, year=2022, sections={"五": "针对上年问题，已统一答复文书模板；今年新发现基层目录更新滞后，将建立月度提醒并开展专项培训。"})
     assert not [f for f in found(fresh, "copied", before) if "第五部分" in f.message]
 
 
