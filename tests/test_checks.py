@@ -247,19 +247,3 @@ def test_corpus_errors_are_the_printed_ones(path):
 
     errors = sorted([f.rule, f.cells[-1]] for f in run_checks(Context(read_file(path))) if f.severity == "error")
     assert errors == sorted(EXPECTED.get(path.name, [])), path.name
-
-
-def test_demo_seeded_errors_found_and_nothing_else(tmp_path):
-    from kit.demo import write_demo
-    from kit.readers import read_file
-    from kit.review import check_store
-    from kit.store import Store
-
-    paths = write_demo(tmp_path / "demo")
-    seeded = json.loads((tmp_path / "demo" / "errors.json").read_text(encoding="utf-8"))
-    with Store(tmp_path / "s.sqlite") as s:
-        for p in paths:
-            s.put(read_file(p))
-    got = {(a, y, f.rule) for a, y, f in check_store(tmp_path / "s.sqlite") if f.severity != "info"}
-    want = {(e["agency"], e["year"], r) for e in seeded for r in e["rules"]}
-    assert got == want

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from typing import Any
 
@@ -100,6 +101,8 @@ def xlsx_to_text(data: bytes, path: str) -> str:
         raise InputError(path, f"not a readable XLSX: {type(e).__name__}: {e}") from None
     lines: list[str] = []
     for ws in wb.worksheets:
+        if ws.title.startswith("核对"):
+            continue  # the template's live-formula sheet repeats the numbers
         covered = set()
         for rng in ws.merged_cells.ranges:
             for r in range(rng.min_row, rng.max_row + 1):
@@ -116,9 +119,20 @@ def xlsx_to_text(data: bytes, path: str) -> str:
                     v = cell.value
                     cells.append("" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)))
             grid.append(cells)
+        # the template names the agency and year in cells of their own: make them a title line
+        fields = {}
+        for row in grid:
+            vals = [c for c in row if c]
+            for k in range(len(vals) - 1):
+                if vals[k] in ("机关名称", "报告年度"):
+                    fields[vals[k]] = vals[k + 1]
+        if fields.get("机关名称") and re.fullmatch(r"\d{4}", fields.get("报告年度", "")):
+            lines.append(f"{fields['机关名称']}{fields['报告年度']}年政府信息公开工作年度报告")
         # rows with a single text cell are headings and prose, the rest are table rows
         block: list[list[str | None]] = []
         for row in grid:
+            if any(c in ("机关名称", "报告年度") for c in row if c):
+                continue
             filled = [c for c in row if c]
             if len(filled) == 1 and not filled[0].replace(".", "").isdigit():
                 if block:

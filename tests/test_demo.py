@@ -1,0 +1,81 @@
+"""The demo county: every form, the registry, and the seeded errors found with nothing else."""
+from __future__ import annotations
+
+import collections
+import json
+
+import pytest
+
+from kit.cli import main
+from kit.demo import DEPARTMENTS, GOV, YEARS, write_demo
+from kit.registry import Registry
+from kit.review import check_store
+from kit.store import Store
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory):
+    root = tmp_path_factory.mktemp("county")
+    paths = write_demo(root / "data")
+    store = root / "s.sqlite"
+    assert main(["ingest", str(root / "data"), "--store", str(store)]) == 0
+    return root, paths, store
+
+
+def test_county_shape(county):
+    root, paths, store = county
+    assert len(paths) == (len(DEPARTMENTS) + 1) * len(YEARS) == 217
+    forms = collections.Counter(p.suffix for p in paths)
+    assert set(forms) == {".txt", ".html", ".docx", ".xlsx"} and min(forms.values()) >= 30
+    glued = [p for p in paths if p.suffix == ".txt" and "|" not in p.read_text(encoding="utf-8")]
+    assert len(glued) >= 20
+    reg = Registry.load(root / "data" / "registry.csv")
+    assert len(reg.children(GOV)) == 30 and len(reg.peers(reg.agencies[1].name)) == 29
+    with Store(store) as s:
+        rows = s.entries()
+        assert {f for *_, f in rows} == {"gov2019", "gov2021"}
+        history = s.history("青禾县自然资源局")
+        assert [r.year for r in history] == list(YEARS)
+        # carry-overs chain from year to year
+        for a, b in zip(history, history[1:]):
+            if a.format == b.format and (a.agency, b.year) != ("青禾县自然资源局", 2024):
+                assert a.cells["t3.carried_out.total"] == b.cells["t3.carried_in.total"]
+        sizes = sorted(s.get(a, 2024).cells["t3.new.total"] for a, y, _ in rows if y == 2024 and a != GOV)
+    assert sizes[len(sizes) // 2] < 15 and sizes[-1] > 100  # most receive few, a few receive hundreds
+
+
+def test_every_demo_cell_read_exactly(county):
+    root, paths, store = county
+    with Store(store) as s:
+        for a, y, _ in s.entries():
+            r = s.get(a, y)
+            assert not [f for f in r.findings if f.rule.startswith("extract.") and f.severity != "info"], (a, y)
+
+
+def test_seeded_errors_found_and_nothing_else(county):
+    root, paths, store = county
+    expected = json.loads((root / "data" / "errors.json").read_text(encoding="utf-8"))
+    assert len(expected["seeded"]) >= 10
+    want = {(e["agency"], e["year"], e["rule"]) for e in expected["expected_findings"]}
+    got = {(a, y, f.rule) for a, y, f in check_store(store, registry=Registry.load(root / "data" / "registry.csv"))
+           if f.severity != "info"}
+    assert got == want
+
+
+def test_seeded_errors_in_check_output(county, capsys):
+    root, paths, store = county
+    capsys.readouterr()
+    assert main(["check", "--store", str(store), "--registry", str(root / "data" / "registry.csv"), "--json"]) == 1
+    items = json.loads(capsys.readouterr().out)
+    seeded = json.loads((root / "data" / "errors.json").read_text(encoding="utf-8"))["seeded"]
+    for e in seeded:
+        for rule in e["rules"]:
+            assert any(i["agency"] == e["agency"] and i["year"] == e["year"] and i["rule"] == rule for i in items), e
+
+
+def test_demo_is_deterministic(tmp_path):
+    a = write_demo(tmp_path / "a", departments=3, years=(2020, 2021))
+    b = write_demo(tmp_path / "b", departments=3, years=(2020, 2021))
+    for x, y in zip(a, b):
+        if x.suffix in (".txt", ".html"):
+            assert x.read_bytes() == y.read_bytes()
