@@ -170,6 +170,52 @@ def render(params_file: str | None, agency: str | None, year: int | None, store:
 
 
 @cli.command()
+@click.option("--format", "version", type=click.Choice(["gov2021", "gov2019"]), default=None,
+              help="Format version (default: from --year, else gov2021).")
+@click.option("--agency", default=None, help="Agency name to pre-fill.")
+@click.option("--year", type=int, default=None, help="Report year to pre-fill.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .xlsx file to write.")
+def template(version: str | None, agency: str | None, year: int | None, output: str) -> None:
+    """Write a fill-in Excel workbook in the official layout."""
+    from .excel import write_template
+    from .schema import version_for_year
+
+    version = version or (version_for_year(year) if year else "gov2021")
+    path = write_template(output, version, agency=agency, year=year)
+    click.echo(f"template {version} -> {path}")
+
+
+@cli.command()
+@click.option("--agency", "agencies", multiple=True, help="Only this agency (repeatable).")
+@click.option("--year", "years", type=int, multiple=True, help="Only this year (repeatable).")
+@_store_opt
+@click.option("--to", "to", type=click.Choice(["xlsx", "csv", "parquet"]), required=True, help="Output format.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The file to write.")
+def export(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None, to: str, output: str) -> None:
+    """Export the store as a tidy table (and, for xlsx, one sheet per table in the official layout)."""
+    from .excel import export_workbook, tidy_rows
+    from .store import Store
+
+    with Store(store, create=False) as st:
+        reports = [st.get(a, y) for a, y, _ in st.entries()
+                   if (not agencies or a in agencies) and (not years or y in years)]
+    if not reports:
+        raise click.ClickException("no stored report matches --agency/--year")
+    if to == "xlsx":
+        export_workbook(reports, output)
+    else:
+        import pandas as pd
+
+        frame = pd.DataFrame(tidy_rows(reports))
+        if to == "csv":
+            frame.to_csv(output, index=False, encoding="utf-8-sig")
+        else:
+            frame["value"] = frame["value"].astype("float64")
+            frame.to_parquet(output, index=False)
+    click.echo(f"{len(reports)} reports -> {output}")
+
+
+@cli.command()
 @click.option("--data", "data_dir", default="data/demo", show_default=True, help="Where to write the demo reports.")
 @_store_opt
 @click.option("--outputs", default=None, help="Output folder (default: $XXGK_OUTPUTS or outputs/).")

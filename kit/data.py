@@ -64,3 +64,31 @@ def peers_frame(year: int, store: str | Path | None = None) -> pd.DataFrame:
     rows = [{"机关": r.agency, "格式": r.format, **headline(r)} for r in reports]
     return pd.DataFrame(rows).set_index("机关") if rows else pd.DataFrame(columns=["格式", *HEADLINE])
 
+
+
+def tidy_frame(store: str | Path | None = None, *, agencies: tuple[str, ...] = (),
+               years: tuple[int, ...] = ()) -> pd.DataFrame:
+    """The whole store as one tidy table: one row per agency, year and cell."""
+    from .excel import tidy_rows
+
+    with Store(store, create=False) as s:
+        reports = [s.get(a, y) for a, y, _ in s.entries()
+                   if (not agencies or a in agencies) and (not years or y in years)]
+    return pd.DataFrame(tidy_rows(reports))
+
+
+def pivot_cell(tidy: pd.DataFrame, cell_id: str) -> pd.DataFrame:
+    """One cell over agencies (rows) and years (columns)."""
+    sub = tidy[tidy["cell_id"] == cell_id]
+    return sub.pivot_table(index="agency", columns="year", values="value", aggfunc="first")
+
+
+def findings_frame(store: str | Path | None = None, *, registry: str | Path | None = None) -> pd.DataFrame:
+    """Every finding of every stored report (the reader's and the checks'), one row each."""
+    from .registry import Registry
+    from .review import check_store
+
+    reg = Registry.load(registry) if registry else None
+    rows = [{"agency": a, "year": y, "severity": f.severity, "rule": f.rule, "cells": ", ".join(f.cells),
+             "message": f.message} for a, y, f in check_store(store, registry=reg)]
+    return pd.DataFrame(rows, columns=["agency", "year", "severity", "rule", "cells", "message"])

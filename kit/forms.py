@@ -9,7 +9,7 @@ import html
 from pathlib import Path
 
 from .model import Report
-from .schema import Row, get_format
+from .schema import Row, get_format, number_text
 
 
 def shown(report: Report, cid: str) -> str:
@@ -22,7 +22,7 @@ def shown(report: Report, cid: str) -> str:
 
 
 def _num(v: float | int) -> str:
-    return f"{v:g}" if isinstance(v, float) else str(v)
+    return number_text(v)
 
 
 def title(report: Report) -> str:

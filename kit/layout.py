@@ -9,7 +9,7 @@ import html
 from typing import Any, Iterable
 
 from .model import Report
-from .schema import FormatVersion, Row, Table, get_format
+from .schema import FormatVersion, Row, Table, get_format, number_text
 
 TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
 SECTION_TABLE = {"二": "t2", "三": "t3", "四": "t4"}
@@ -23,9 +23,7 @@ def fmt_value(value: Any, raw: str = "") -> str:
     """A cell as shown: the number, or the printed placeholder for a blank cell."""
     if value is None:
         return raw.strip()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:.6f}".rstrip("0").rstrip(".")
-    return str(value)
+    return number_text(value)
 
 
 def flagged_cells(report: Report) -> dict[str, list[str]]:

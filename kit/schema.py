@@ -134,6 +134,13 @@ def get_format(version: str) -> FormatVersion:
     return _build(json.loads(text))
 
 
+def number_text(v: int | float) -> str:
+    """A number as printed, exactly: 12, 4068.208, 498363.41 (never rounded to a few digits)."""
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    return str(v)
+
+
 def version_for_year(year: int) -> str:
     """The format version the State Council notices prescribe for a report year."""
     return "gov2019" if year <= 2020 else "gov2021"

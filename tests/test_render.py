@@ -144,3 +144,39 @@ def test_checked_cells_marked_and_strict_fails(demo_store, tmp_path):
     assert "O1" in html and "核查发现" in html
     with pytest.raises(RenderError, match="strict"):
         render({"agency": "青禾县财政局", "year": 2024, "store": str(demo_store), "strict": True}, tmp_path / "s")
+
+
+@pytest.mark.slow
+def test_explore_notebook_executes(demo_store, tmp_path):
+    import papermill as pm
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "explore.ipynb"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pm.execute_notebook(str(root / "notebooks" / "explore.ipynb"), str(out), parameters={"store": str(demo_store)},
+                            kernel_name="python3", progress_bar=False)
+    nb = json.loads(out.read_text(encoding="utf-8"))
+    outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
+    assert any("image/png" in o.get("data", {}) for o in outputs)
+    text = json.dumps(outputs, ensure_ascii=False)
+    assert "个机关" in text and "O1" in text  # the printed summary and the findings table
+    assert "missing from font" not in text and "Traceback" not in text
+
+
+@pytest.mark.slow
+def test_master_notebook_runs_with_its_defaults(tmp_path, monkeypatch):
+    # the defaults point at the demo's store: give it one with the default agency and year
+    import papermill as pm
+
+    root = Path(__file__).resolve().parents[1]
+    store = tmp_path / "s.sqlite"
+    with Store(store) as s:
+        for p in write_demo(tmp_path / "d", departments=1, years=(2023, 2024)):
+            s.put(read_file(p))
+    monkeypatch.setenv("XXGK_STORE", str(store))
+    nb = json.loads((root / "notebooks" / "report.ipynb").read_text(encoding="utf-8"))
+    src = "".join(nb["cells"][0]["source"])
+    assert 'agency = "青禾县自然资源局"' in src and "year = 2024" in src
+    pm.execute_notebook(str(root / "notebooks" / "report.ipynb"), str(tmp_path / "o.ipynb"), kernel_name="python3",
+                        progress_bar=False)

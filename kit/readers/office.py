@@ -12,6 +12,7 @@ import zipfile
 from typing import Any
 
 from ..errors import InputError
+from ..schema import number_text
 from .grid import grid_lines
 
 MAX_ENTRIES = 2000
@@ -117,7 +118,7 @@ def xlsx_to_text(data: bytes, path: str) -> str:
                     cells.append(None)
                 else:
                     v = cell.value
-                    cells.append("" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)))
+                    cells.append("" if v is None else (number_text(v) if isinstance(v, (int, float)) else str(v)))
             grid.append(cells)
         # the template names the agency and year in cells of their own: make them a title line
         fields = {}

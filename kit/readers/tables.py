@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..model import Finding
-from ..schema import FormatVersion, Table
+from ..schema import FormatVersion, Table, number_text
 from .segment import Reading, Resolution, Token, Value, choose, holds, row_readings
 
 RowTokens = dict[str, list[Token] | None]  # row id -> tokens (None: the row's label was not found)
@@ -119,7 +119,7 @@ def _by_prose(rs: list[Reading], said: set[float], label: str, ids: list[str],
     kept = [r for r in rs if score(r) == best]
     settled = [ids[j] for j in range(len(ids)) if len({r[j][0] for r in kept}) == 1 and len({r[j][0] for r in rs}) > 1]
     if settled:
-        nums = "、".join(sorted({f"{v:g}" for r in kept for v, _ in r if v and v in said}))
+        nums = "、".join(sorted({number_text(v) for r in kept for v, _ in r if v and v in said}))
         findings.append(Finding("extract.text_hint", "info",
                                 f"“{label}”一行数字连写，按报告正文所述的数字（{nums}）确定了拆分，请核对。",
                                 cells=settled))
