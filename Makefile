@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-quick lab typecheck clean
+.PHONY: demo test test-quick lab typecheck docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -23,6 +23,9 @@ test-quick: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/python -m mypy
+
+docs: $(STAMP)
+	$(BIN)/python -c "from kit.cli import update_readme; update_readme()"
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
