@@ -256,12 +256,13 @@ REFERENCE_END = "<!-- cli-reference:end -->"
 def reference_markdown() -> str:
     """The CLI reference, from each command's --help, as it appears in the README."""
     parts = [REFERENCE_START, ""]
-    group_ctx = click.Context(cli, info_name="xxgk", terminal_width=100, max_content_width=100)
+    # make_context applies the group's context_settings (-h as well as --help), as a real run does
+    group_ctx = cli.make_context("xxgk", [], resilient_parsing=True, terminal_width=100, max_content_width=100)
     parts += ["```", cli.get_help(group_ctx), "```", ""]
     for name in sorted(cli.commands):
         cmd = cli.commands[name]
-        ctx = click.Context(cmd, info_name=name, parent=group_ctx, terminal_width=100,
-                            max_content_width=100)
+        ctx = cmd.make_context(name, [], parent=group_ctx, resilient_parsing=True, terminal_width=100,
+                               max_content_width=100)
         parts += [f"### `xxgk {name}`", "", "```", cmd.get_help(ctx), "```", ""]
     parts.append(REFERENCE_END)
     return "\n".join(parts)
