@@ -216,6 +216,40 @@ def export(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None,
 
 
 @cli.command()
+@click.option("--year", "years", type=int, multiple=True, help="Only this year (repeatable).")
+@click.option("--agency", "agencies", multiple=True, help="Only this agency (repeatable).")
+@click.option("--jobs", "workers", type=click.IntRange(1, 256), default=None,
+              help="Parallel workers (default: the number of cores).")
+@click.option("--to", "to", default="html,pdf", show_default=True, help="Output formats: html, pdf.")
+@click.option("--force", is_flag=True, help="Rerun every job, changed or not.")
+@click.option("--scheduler", default=None, help="Address of a Dask distributed scheduler to run the jobs on.")
+@click.option("--params", "params_dir", type=click.Path(file_okay=False), default=None,
+              help="Take the jobs from the params files in this folder instead of the store.")
+@_store_opt
+@click.option("--outputs", default=None, help="Output folder (default: $XXGK_OUTPUTS or outputs/).")
+@click.option("--strict", is_flag=True, help="A report with an error finding counts as failed.")
+@click.option("--no-progress", is_flag=True, help="No progress bar (for logs).")
+def batch(years: tuple[int, ...], agencies: tuple[str, ...], workers: int | None, to: str, force: bool,
+          scheduler: str | None, params_dir: str | None, store: str | None, outputs: str | None, strict: bool,
+          no_progress: bool) -> None:
+    """Regenerate every report that changed: incremental, parallel, failure-isolated."""
+    from .batch import plan, run
+    from .store import default_path
+
+    fmts = _formats(to)
+    out = _outputs(outputs)
+    jobs = plan(store or default_path(), out, agencies=agencies, years=years, params_dir=params_dir, strict=strict)
+    summary = run(jobs, out, workers=workers, to=fmts, force=force, scheduler=scheduler,
+                  progress=not no_progress and sys.stderr.isatty())
+    for f in summary.failures:
+        click.echo(f"FAILED {f['agency']} {f['year']}: {f.get('error', '')} (see {out / f['key']})", err=True)
+    click.echo(summary.line())
+    click.echo(f"index: {(out / 'index.html').resolve()}")
+    if summary.failed:
+        raise SystemExit(1)
+
+
+@cli.command()
 @click.option("--data", "data_dir", default="data/demo", show_default=True, help="Where to write the demo reports.")
 @_store_opt
 @click.option("--outputs", default=None, help="Output folder (default: $XXGK_OUTPUTS or outputs/).")

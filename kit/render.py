@@ -94,15 +94,15 @@ class KitHTMLExporter(HTMLExporter):
         return ""
 
 
-def _pdf_css() -> str:
-    from .charts import font_path
-
-    font = Path(font_path()).as_uri()
-    return (f'@font-face {{ font-family: "Noto Sans SC"; src: url("{font}"); }}'
+def _pdf_css(font: Path) -> str:
+    uri = font.as_uri()
+    # One weight only: a bold face would be a second font to subset into every PDF.
+    return (f'@font-face {{ font-family: "Noto Sans SC"; src: url("{uri}"); }}'
             "@page { size: A4; margin: 18mm 16mm 20mm 16mm;"
             " @bottom-center { content: \"第 \" counter(page) \" 页 / 共 \" counter(pages) \" 页\";"
             " font-family: \"Noto Sans SC\"; font-size: 9pt; color: #666; } }"
-            "html { font-family: \"Noto Sans SC\"; } body { font-size: 10.5pt; }"
+            "html, .mono { font-family: \"Noto Sans SC\"; } body { font-size: 10.5pt; }"
+            "* { font-weight: normal !important; } h1, h2 { letter-spacing: .04em; }"
             "nav.toc { display: none; } main.report { max-width: none; padding: 0; }"
             "thead { display: table-header-group; } tr, figure, img { break-inside: avoid; }"
             "h2 { break-after: avoid; } table { font-size: 8.5pt; } .table-wrap { overflow: visible; }")
@@ -119,9 +119,12 @@ class KitPDFExporter(Exporter):
         return ".pdf"
 
     def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[no-untyped-def]
+        from .fonts import font_for
+
         html_exp = KitHTMLExporter(config=self.config)
-        html_exp.extra_css = _pdf_css  # type: ignore[method-assign]
         body, res = html_exp.from_notebook_node(nb, resources, **kw)
+        font = font_for(html.unescape(re.sub(r"<[^>]*>|data:[^\"]*", "", body)))
+        body = body.replace("</style>", _pdf_css(font) + "</style>", 1)
         res["output_extension"] = self.file_extension
         return html_to_pdf(body), res
 
@@ -196,3 +199,111 @@ def render(parameters: dict[str, Any], outputs: Path, *, to: tuple[str, ...] = F
     paths = {"ipynb": nb_path}
     paths.update(export(nb_path, to))
     return paths
+
+
+# -- warm kernels: many notebooks, one kernel start -----------------------------------------------
+_RESET = "get_ipython().run_line_magic('reset', '-f')\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
+
+
+def _warm_engine():  # type: ignore[no-untyped-def]
+    """A papermill engine that runs in a kernel it does not own and closes its client afterwards."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    class WarmEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,  # type: ignore[no-untyped-def]
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            kwargs = remove_args(["input_path"], **kwargs)
+            safe = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final = merge_kwargs(safe, timeout=execution_timeout or kwargs.get("timeout"),
+                                 startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
+                                 log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
+            client = PapermillNotebookClient(nb_man, **final)
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:  # one client per notebook: close its sockets, keep the kernel
+                    client.kc.stop_channels()
+
+    return WarmEngine
+
+
+class WarmKernel:
+    """One kernel kept running across notebook runs: pandas, matplotlib and the kit import once.
+
+    Each run starts from an emptied namespace (``%reset -f``, figures closed), so a notebook sees
+    nothing of the one before it; the executed notebook is still a real papermill run.
+    """
+
+    def __init__(self, retries: int = 3) -> None:
+        self.km: Any = None
+        self.retries = retries
+        self.runs = 0
+
+    def start(self) -> None:
+        from jupyter_client import KernelManager
+        from papermill.engines import papermill_engines
+
+        papermill_engines.register("xxgk-warm", _warm_engine())
+        last: Exception | None = None
+        for attempt in range(self.retries):
+            try:
+                km = KernelManager(kernel_name=KERNEL)
+                km.start_kernel(stderr=open(os.devnull, "w"))  # noqa: SIM115  (kernel's own log noise)
+                self.km = km
+                return
+            except Exception as e:  # kernel start can race under load: retry (toolchain.md)
+                last = e
+        raise RenderError(f"kernel failed to start {self.retries} times: {last}")
+
+    def alive(self) -> bool:
+        return self.km is not None and self.km.is_alive()
+
+    def stop(self) -> None:
+        if self.km is not None:
+            try:
+                self.km.shutdown_kernel(now=True)
+            finally:
+                self.km = None
+
+    def _reset(self) -> None:
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            kc.execute_interactive(_RESET, timeout=60, store_history=False)
+        finally:
+            kc.stop_channels()
+
+    def execute(self, parameters: dict[str, Any], out_nb: Path, *, notebook: Path = NOTEBOOK) -> Path:
+        """Like :func:`execute`, in this kernel; a dead kernel is restarted and the run retried once."""
+        import papermill as pm
+        from papermill.exceptions import PapermillExecutionError
+
+        for attempt in (1, 2):
+            if not self.alive():
+                self.stop()
+                self.start()
+            if self.runs:
+                self._reset()
+            self.runs += 1
+            out_nb.parent.mkdir(parents=True, exist_ok=True)
+            tmp = out_nb.with_name(f".{out_nb.stem}.part.ipynb")
+            try:
+                pm.execute_notebook(str(notebook), str(tmp), parameters=parameters, kernel_name=KERNEL,
+                                    engine_name="xxgk-warm", km=self.km, progress_bar=False, log_output=False)
+            except PapermillExecutionError as e:
+                os.replace(tmp, out_nb)
+                raise RenderError(f"notebook failed in cell {e.exec_count}: {e.ename}: {e.evalue}",
+                                  notebook=out_nb) from None
+            except Exception as e:
+                if attempt == 1 and not self.alive():
+                    continue  # the kernel died under us: start a fresh one and run again
+                if tmp.exists():
+                    os.replace(tmp, out_nb)
+                raise RenderError(f"notebook run failed: {e}", notebook=out_nb if out_nb.exists() else None) from None
+            os.replace(tmp, out_nb)
+            return out_nb
+        raise RenderError("kernel died twice")  # pragma: no cover

@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS reports (
     reader TEXT NOT NULL,
     size INTEGER NOT NULL DEFAULT 0,
     ingested_at TEXT NOT NULL,
+    content_sha TEXT NOT NULL DEFAULT '',
     UNIQUE (agency, year)
 );
 CREATE TABLE IF NOT EXISTS cells (
@@ -59,6 +60,14 @@ CREATE TABLE IF NOT EXISTS findings (
 """
 
 
+def content_sha(report: Report) -> str:
+    """A hash of everything a report says (cells, texts, sections, findings, provenance)."""
+    import hashlib
+
+    blob = json.dumps(report.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
 def default_path() -> Path:
     """``XXGK_STORE``, else ``data/xxgk.sqlite`` under the project root (or the current folder)."""
     env = os.environ.get("XXGK_STORE")
@@ -84,6 +93,9 @@ class Store:
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.executescript(SCHEMA)
+            cols = {r[1] for r in self.db.execute("PRAGMA table_info(reports)")}
+            if "content_sha" not in cols:  # a store written by an earlier version
+                self.db.execute("ALTER TABLE reports ADD COLUMN content_sha TEXT NOT NULL DEFAULT ''")
         except (sqlite3.Error, OSError) as e:
             raise StoreError(f"cannot open store {self.path}: {e}") from None
 
@@ -118,10 +130,10 @@ class Store:
                 db.execute("DELETE FROM reports WHERE agency = ? AND year = ?", (report.agency, report.year))
                 p = report.provenance
                 cur = db.execute(
-                    "INSERT INTO reports (agency, year, format, title, source, sha256, reader, size, ingested_at)"
-                    " VALUES (?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO reports (agency, year, format, title, source, sha256, reader, size, ingested_at,"
+                    " content_sha) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (report.agency, report.year, report.format, report.title, p.source, p.sha256, p.reader,
-                     p.size, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+                     p.size, datetime.now(timezone.utc).isoformat(timespec="seconds"), content_sha(report)))
                 rid = cur.lastrowid
                 db.executemany("INSERT INTO cells (report_id, cell_id, value, raw) VALUES (?,?,?,?)",
                                [(rid, cid, v, report.raw.get(cid, "")) for cid, v in report.cells.items()])
@@ -145,6 +157,14 @@ class Store:
         """(agency, year, format) of every stored report, sorted."""
         return [tuple(r) for r in self.db.execute(  # type: ignore[misc]
             "SELECT agency, year, format FROM reports ORDER BY agency, year")]
+
+    def content_hashes(self) -> dict[tuple[str, int], str]:
+        """(agency, year) -> content hash of every stored report, in one query."""
+        return {(a, y): h for a, y, h in self.db.execute("SELECT agency, year, content_sha FROM reports")}
+
+    def source_sha(self, agency: str, year: int) -> str | None:
+        row = self.db.execute("SELECT sha256 FROM reports WHERE agency = ? AND year = ?", (agency, year)).fetchone()
+        return row[0] if row else None
 
     def get(self, agency: str, year: int) -> Report:
         row = self.db.execute("SELECT id, agency, year, format, title, source, sha256, reader, size "

@@ -1,0 +1,373 @@
+"""Regenerate every report: plan jobs, skip the unchanged, run the rest in parallel or on Dask.
+
+A job is one agency and year. Its fingerprint covers the master notebook, the kit version, the
+validated parameters and every report the notebook reads (the agency's own years up to this one:
+the report itself, last year's for the cross-year checks, the history for the charts). A job whose
+fingerprint matches its last successful run is skipped. Each worker keeps one warm kernel
+(:class:`kit.render.WarmKernel`), so pandas, matplotlib and the kit are imported once per worker,
+not once per report, while every report still gets a real executed notebook.
+
+Outputs are written beside a temporary name and renamed; a failed report leaves its executed
+notebook and ``report.error.txt`` where its output would be; ``outputs/index.html`` and
+``outputs/manifest.json`` list every report. One batch at a time per outputs folder (a lock).
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import html
+import json
+import os
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from . import __version__
+from .errors import KitError
+from .names import output_dir
+from .params import load as load_params
+from .params import validate
+from .render import FORMATS, NOTEBOOK, _atomic_write
+from .store import Store
+
+STATE = ".xxgk"
+
+
+class BatchLocked(KitError):
+    """Another batch holds the outputs folder."""
+
+
+@dataclass
+class Job:
+    agency: str
+    year: int
+    params: dict[str, Any]
+    folder: str                      # absolute output folder of this report
+    key: str = ""                    # "<year>/<folder name>", unique in the outputs
+    fingerprint: str = ""
+    format: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Summary:
+    done: int = 0
+    skipped: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (f"batch: {self.done} done, {self.skipped} skipped, {self.failed} failed "
+                f"in {self.seconds:.1f}s")
+
+
+# -- planning -------------------------------------------------------------------------------------
+def plan(store: str | Path, outputs: str | Path, *, agencies: tuple[str, ...] = (), years: tuple[int, ...] = (),
+         params_dir: str | Path | None = None, strict: bool = False) -> list[Job]:
+    """Jobs for every stored (agency, year), or one per params file; filtered by agency and year."""
+    store = str(Path(store).resolve())
+    outputs = Path(outputs)
+    raw: list[dict[str, Any]] = []
+    if params_dir:
+        for p in sorted(Path(params_dir).glob("*.y*ml")):
+            params = load_params(p)
+            params["store"] = str(Path(params.get("store") or store).resolve())
+            raw.append(params)
+    else:
+        with Store(store, create=False) as s:
+            raw = [{"agency": a, "year": y, "store": store, "strict": strict} for a, y, _ in s.entries()]
+    jobs = []
+    for params in raw:
+        params = validate(params)
+        if (agencies and params["agency"] not in agencies) or (years and params["year"] not in years):
+            continue
+        folder = output_dir(outputs, params["agency"], params["year"])
+        jobs.append(Job(params["agency"], params["year"], params, str(folder), f"{params['year']}/{folder.name}"))
+    return jobs
+
+
+def dependencies(job: Job, stored: dict[tuple[str, int], str]) -> list[tuple[str, int]]:
+    """The reports the master notebook reads for this job: the agency's years up to this one."""
+    return sorted(k for k in stored if k[0] == job.agency and k[1] <= job.year)
+
+
+def fingerprint_all(jobs: list[Job], notebook: Path = NOTEBOOK) -> None:
+    """Set every job's fingerprint; one store query per store, one hash per job."""
+    nb_sha = hashlib.sha256(Path(notebook).read_bytes()).hexdigest()
+    by_store: dict[str, dict[tuple[str, int], str]] = {}
+    by_agency: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for job in jobs:
+        st = job.params["store"]
+        if st not in by_store:
+            with Store(st, create=False) as s:
+                by_store[st] = s.content_hashes()
+            for (a, y), sha in by_store[st].items():
+                by_agency.setdefault((st, a), []).append((y, sha))
+        deps = [(y, h) for y, h in by_agency.get((st, job.agency), []) if y <= job.year]
+        digest = hashlib.sha256()
+        digest.update(f"{nb_sha}\0{__version__}\0{json.dumps(job.params, sort_keys=True, ensure_ascii=False)}".encode())
+        for y, sha in sorted(deps):
+            digest.update(f"\0{y}:{sha}".encode())
+        job.fingerprint = digest.hexdigest()
+
+
+# -- the manifest: what ran, with what result ------------------------------------------------------
+class Manifest:
+    """``manifest.json`` plus a journal appended after every finished job (a crash loses nothing)."""
+
+    def __init__(self, outputs: Path) -> None:
+        self.outputs = outputs
+        self.path = outputs / "manifest.json"
+        self.journal = outputs / STATE / "journal.jsonl"
+        self.entries: dict[str, dict[str, Any]] = {}
+        if self.path.exists():
+            try:
+                self.entries = {e["key"]: e for e in json.loads(self.path.read_text(encoding="utf-8"))["reports"]}
+            except (ValueError, KeyError):
+                self.entries = {}  # unreadable: everything reruns, nothing is lost
+        if self.journal.exists():
+            for line in self.journal.read_text(encoding="utf-8").splitlines():
+                with contextlib.suppress(ValueError):
+                    e = json.loads(line)
+                    self.entries[e["key"]] = e
+
+    def record(self, entry: dict[str, Any]) -> None:
+        self.entries[entry["key"]] = entry
+        self.journal.parent.mkdir(parents=True, exist_ok=True)
+        with self.journal.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+
+    def unchanged(self, job: Job, to: tuple[str, ...]) -> bool:
+        e = self.entries.get(job.key)
+        if not e or e.get("status") != "done" or e.get("fingerprint") != job.fingerprint:
+            return False
+        return all((self.outputs / e.get("outputs", {}).get(f, "-")).exists() for f in to)
+
+    def save(self) -> None:
+        doc = {"generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "kit_version": __version__,
+               "reports": sorted(self.entries.values(), key=lambda e: (e["year"], e["agency"]))}
+        _atomic_write(self.path, json.dumps(doc, ensure_ascii=False, indent=1))
+        _atomic_write(self.outputs / "index.html", index_html(doc))
+        self.journal.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def lock(outputs: Path) -> Iterator[None]:
+    """Hold the outputs folder for one batch; a second batch gets a clear message."""
+    state = outputs / STATE
+    state.mkdir(parents=True, exist_ok=True)
+    f = (state / "batch.lock").open("a+")
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.seek(0)
+        holder = f.read().strip() or "another process"
+        f.close()
+        raise BatchLocked(f"another xxgk batch is running on {outputs} ({holder}); wait for it to finish") from None
+    f.seek(0)
+    f.truncate()
+    f.write(f"pid {os.getpid()} since {datetime.now().isoformat(timespec='seconds')}")
+    f.flush()
+    try:
+        yield
+    finally:
+        fcntl.flock(f, fcntl.LOCK_UN)
+        f.close()
+
+
+# -- running one job (in a worker process, local or on Dask) ----------------------------------------
+_KERNEL: Any = None
+
+
+def _kernel() -> Any:
+    global _KERNEL
+    if _KERNEL is None:
+        import atexit
+
+        from .render import WarmKernel
+
+        _KERNEL = WarmKernel()
+        _KERNEL.start()
+        atexit.register(_KERNEL.stop)
+    return _KERNEL
+
+
+def warm_up() -> None:
+    """Worker initializer: start the kernel before the first job arrives."""
+    os.environ.setdefault("NBFORMAT_VALIDATOR", "fastjsonschema")
+    _kernel()
+
+
+def run_job(job: dict[str, Any], to: tuple[str, ...], outputs: str) -> dict[str, Any]:
+    """Render one report; never raises: a failure is a result with the error and the notebook kept."""
+    from .render import export
+
+    t0 = time.perf_counter()
+    folder = Path(job["folder"])
+    entry: dict[str, Any] = {"key": job["key"], "agency": job["agency"], "year": job["year"],
+                             "fingerprint": job["fingerprint"], "outputs": {}, "findings": {}}
+    root = Path(outputs).resolve()
+    err_file = folder / "report.error.txt"
+    try:
+        nb = _kernel().execute(job["params"], folder / "report.ipynb")
+        paths = {"ipynb": nb, **export(nb, to)}
+        entry["outputs"] = {k: str(Path(v).resolve().relative_to(root)) for k, v in paths.items()}
+        entry["findings"], entry["format"] = _counts(job)
+        entry["status"] = "done"
+        err_file.unlink(missing_ok=True)
+    except Exception as e:  # isolate: this report fails, the batch goes on
+        msg = str(e) if isinstance(e, KitError) else "".join(traceback.format_exception_only(type(e), e)).strip()
+        entry["status"] = "failed"
+        entry["error"] = msg
+        kept = folder / "report.ipynb"
+        if kept.exists():
+            entry["outputs"] = {"ipynb": str(kept.resolve().relative_to(root))}
+        with contextlib.suppress(OSError):
+            _atomic_write(err_file, msg + "\n")
+            entry["outputs"]["error"] = str(err_file.resolve().relative_to(root))
+    entry["seconds"] = round(time.perf_counter() - t0, 3)
+    entry["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return entry
+
+
+def _counts(job: dict[str, Any]) -> tuple[dict[str, int], str]:
+    from .review import check_report
+
+    with Store(job["params"]["store"], create=False) as s:
+        report = s.get(job["agency"], job["year"])
+        found = check_report(report, s)
+    return {sev: sum(1 for f in found if f.severity == sev) for sev in ("error", "warning", "info")}, report.format
+
+
+# -- running many ----------------------------------------------------------------------------------
+def run(jobs: list[Job], outputs: str | Path, *, workers: int | None = None, to: tuple[str, ...] = FORMATS,
+        force: bool = False, scheduler: str | None = None, progress: bool = True,
+        on_result: Callable[[dict[str, Any]], None] | None = None) -> Summary:
+    """Run the jobs that changed; returns the summary (failures listed)."""
+    outputs = Path(outputs).resolve()
+    t0 = time.perf_counter()
+    summary = Summary()
+    with lock(outputs):
+        manifest = Manifest(outputs)
+        fingerprint_all(jobs)
+        todo = [j for j in jobs if force or not manifest.unchanged(j, to)]
+        summary.skipped = len(jobs) - len(todo)
+        if todo:
+            bar = _bar(len(todo), progress)
+            try:
+                for entry in _execute(todo, to, outputs, workers, scheduler):
+                    manifest.record(entry)
+                    if entry["status"] == "done":
+                        summary.done += 1
+                    else:
+                        summary.failed += 1
+                        summary.failures.append(entry)
+                    if on_result:
+                        on_result(entry)
+                    bar.update(1)
+                    bar.set_postfix(failed=summary.failed, refresh=False)
+            finally:
+                bar.close()
+        manifest.save()
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _bar(total: int, enabled: bool):  # type: ignore[no-untyped-def]
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="report", desc="reports", disable=not enabled, dynamic_ncols=True)
+
+
+def _execute(todo: list[Job], to: tuple[str, ...], outputs: Path, workers: int | None,
+             scheduler: str | None) -> Iterator[dict[str, Any]]:
+    payload = [j.to_dict() for j in todo]
+    if scheduler:
+        from distributed import Client, as_completed
+
+        with Client(scheduler, set_as_default=False) as client:
+            futures = client.map(run_job, payload, to=to, outputs=str(outputs), pure=False)
+            for fut in as_completed(futures):
+                yield fut.result()
+        return
+    n = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+    if n == 1:
+        warm_up()
+        for job in payload:
+            yield run_job(job, to, str(outputs))
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed as done
+
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=warm_up) as pool:
+        futures = [pool.submit(run_job, job, to, str(outputs)) for job in payload]
+        for fut in done(futures):
+            yield fut.result()
+
+
+# -- index.html ------------------------------------------------------------------------------------
+def index_html(doc: dict[str, Any]) -> str:
+    """Every report with its status, finding counts and links; sortable by clicking a header."""
+    esc = html.escape
+    names = {"done": "已生成", "failed": "失败"}
+    rows = []
+    for e in doc["reports"]:
+        links = " ".join(f'<a href="{esc(path)}">{esc(kind.upper() if kind != "error" else "错误信息")}</a>'
+                         for kind, path in sorted(e.get("outputs", {}).items()))
+        f = e.get("findings", {})
+        rows.append(
+            f'<tr class="{esc(e.get("status", ""))}"><td>{esc(e["agency"])}</td><td>{esc(str(e["year"]))}</td>'
+            f'<td>{esc(e.get("format", ""))}</td><td>{esc(names.get(e.get("status", ""), e.get("status", "")))}</td>'
+            f'<td class="n">{f.get("error", "")}</td><td class="n">{f.get("warning", "")}</td>'
+            f'<td class="n">{f.get("info", "")}</td><td>{links}</td><td>{esc(e.get("error", "") or "")}</td></tr>')
+    total = len(doc["reports"])
+    failed = sum(1 for e in doc["reports"] if e.get("status") == "failed")
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>政府信息公开工作年度报告 · 报告目录</title>
+<style>
+body {{ font-family: "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 1.5rem; color: #1a1a1a; }}
+h1 {{ color: #a31515; font-size: 1.4rem; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 14px; }}
+th, td {{ border: 1px solid #ccc; padding: .3rem .5rem; }}
+th {{ background: #f3efe6; cursor: pointer; user-select: none; position: sticky; top: 0; }}
+th:after {{ content: " ⇅"; color: #999; }}
+td.n {{ text-align: right; }}
+tr.failed td {{ background: #fde2e1; }}
+@media (max-width: 640px) {{ body {{ margin: .5rem; }} table {{ font-size: 12px; }} }}
+</style></head><body>
+<h1>报告目录</h1>
+<p>共 {total} 份报告，{failed} 份失败。生成于 {esc(doc["generated_at"])}，xxgk-kit {esc(doc["kit_version"])}。点击表头排序。</p>
+<table id="reports"><thead><tr><th>机关</th><th>年度</th><th>格式</th><th>状态</th><th>错误</th><th>警告</th><th>提示</th>
+<th>文件</th><th>失败原因</th></tr></thead><tbody>
+{"".join(rows)}
+</tbody></table>
+<script>
+document.querySelectorAll("#reports th").forEach(function (th, col) {{
+  var asc = true;
+  th.addEventListener("click", function () {{
+    var body = document.querySelector("#reports tbody");
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {{
+      var x = a.cells[col].textContent, y = b.cells[col].textContent;
+      var nx = parseFloat(x), ny = parseFloat(y);
+      var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y, "zh-CN");
+      return asc ? c : -c;
+    }});
+    asc = !asc;
+    rows.forEach(function (r) {{ body.appendChild(r); }});
+  }});
+}});
+</script>
+</body></html>
+"""
