@@ -218,7 +218,7 @@ def run_job(job: dict[str, Any], to: tuple[str, ...], outputs: str) -> dict[str,
     root = Path(outputs).resolve()
     err_file = folder / "report.error.txt"
     try:
-        nb = _kernel().execute(job["params"], folder / "report.ipynb")
+        nb = _kernel().execute(job["params"], folder / "report.ipynb", notebook=Path(job.get("notebook") or NOTEBOOK))
         paths = {"ipynb": nb, **export(nb, to)}
         entry["outputs"] = {k: str(Path(v).resolve().relative_to(root)) for k, v in paths.items()}
         entry["findings"], entry["format"] = _counts(job)
@@ -251,20 +251,20 @@ def _counts(job: dict[str, Any]) -> tuple[dict[str, int], str]:
 # -- running many ----------------------------------------------------------------------------------
 def run(jobs: list[Job], outputs: str | Path, *, workers: int | None = None, to: tuple[str, ...] = FORMATS,
         force: bool = False, scheduler: str | None = None, progress: bool = True,
-        on_result: Callable[[dict[str, Any]], None] | None = None) -> Summary:
+        on_result: Callable[[dict[str, Any]], None] | None = None, notebook: Path = NOTEBOOK) -> Summary:
     """Run the jobs that changed; returns the summary (failures listed)."""
     outputs = Path(outputs).resolve()
     t0 = time.perf_counter()
     summary = Summary()
     with lock(outputs):
         manifest = Manifest(outputs)
-        fingerprint_all(jobs)
+        fingerprint_all(jobs, notebook)
         todo = [j for j in jobs if force or not manifest.unchanged(j, to)]
         summary.skipped = len(jobs) - len(todo)
         if todo:
             bar = _bar(len(todo), progress)
             try:
-                for entry in _execute(todo, to, outputs, workers, scheduler):
+                for entry in _execute(todo, to, outputs, workers, scheduler, Path(notebook)):
                     manifest.record(entry)
                     if entry["status"] == "done":
                         summary.done += 1
@@ -289,12 +289,12 @@ def _bar(total: int, enabled: bool):  # type: ignore[no-untyped-def]
 
 
 def _execute(todo: list[Job], to: tuple[str, ...], outputs: Path, workers: int | None,
-             scheduler: str | None) -> Iterator[dict[str, Any]]:
-    payload = [j.to_dict() for j in todo]
+             scheduler: str | None, notebook: Path) -> Iterator[dict[str, Any]]:
+    payload = [{**j.to_dict(), "notebook": str(notebook.resolve())} for j in todo]
     if scheduler:
         from distributed import Client, as_completed
 
-        with Client(scheduler, set_as_default=False) as client:
+        with Client(scheduler) as client:
             futures = client.map(run_job, payload, to=to, outputs=str(outputs), pure=False)
             for fut in as_completed(futures):
                 yield fut.result()

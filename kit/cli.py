@@ -254,32 +254,51 @@ def batch(years: tuple[int, ...], agencies: tuple[str, ...], workers: int | None
 @_store_opt
 @click.option("--outputs", default=None, help="Output folder (default: $XXGK_OUTPUTS or outputs/).")
 @click.option("--to", "to", default="html,pdf", show_default=True, help="Output formats: html, pdf.")
-def demo(data_dir: str, store: str | None, outputs: str | None, to: str) -> None:
-    """Write the demo county's reports, ingest them and render every report."""
-    from .demo import write_demo
+@click.option("--jobs", "workers", type=click.IntRange(1, 256), default=None, help="Parallel workers.")
+def demo(data_dir: str, store: str | None, outputs: str | None, to: str, workers: int | None) -> None:
+    """Write the demo county, ingest and check it, and regenerate every report (incrementally)."""
+    import hashlib
+
+    from .batch import plan, run
+    from .demo import RECIPE, write_demo
     from .readers import read_file
-    from .render import render as do_render
+    from .registry import Registry
+    from .review import check_store
     from .store import Store
 
     fmts = _formats(to)
-    paths = write_demo(data_dir)
+    folder = Path(data_dir)
+    stamp = folder / ".recipe"
+    if stamp.exists() and stamp.read_text(encoding="utf-8") == RECIPE:
+        paths = sorted(p for p in folder.iterdir() if p.suffix in (".txt", ".html", ".docx", ".xlsx"))
+        click.echo(f"demo data: {len(paths)} reports in {folder} (up to date)")
+    else:
+        paths = write_demo(folder)
+        stamp.write_text(RECIPE, encoding="utf-8")
+        click.echo(f"demo data: {len(paths)} reports written to {folder}")
+    read = unchanged = 0
     with Store(store) as st:
+        known = {(r[0], r[1]) for r in st.db.execute("SELECT source, sha256 FROM reports")}
         for p in paths:
+            if (p.name, hashlib.sha256(p.read_bytes()).hexdigest()) in known:
+                unchanged += 1
+                continue
             st.put(read_file(p))
-        store_path = str(st.path.resolve())
-        jobs = st.entries()
-    click.echo(f"ingested {len(paths)} demo reports into {store_path}")
+            read += 1
+        store_path = st.path.resolve()
+    click.echo(f"ingest: {read} read, {unchanged} unchanged -> {store_path}")
+    results = check_store(store_path, registry=Registry.load(folder / "registry.csv"))
+    counts = {s: sum(1 for *_, f in results if f.severity == s) for s in ("error", "warning")}
+    click.echo(f"check: {counts['error']} errors, {counts['warning']} warnings "
+               f"(the seeded ones are listed in {folder / 'errors.json'}; see `xxgk check`)")
     out = _outputs(outputs)
-    failed = 0
-    for agency, year, _ in jobs:
-        try:
-            res = do_render({"agency": agency, "year": year, "store": store_path, "strict": False}, out, to=fmts)
-            click.echo(f"ok     {agency} {year}: {res.get('html', res['ipynb']).parent}")
-        except KitError as e:
-            failed += 1
-            click.echo(f"FAILED {agency} {year}: {e}", err=True)
-    click.echo(f"reports are under {out.resolve()}")
-    if failed:
+    jobs = plan(store_path, out)
+    summary = run(jobs, out, workers=workers, to=fmts, progress=sys.stderr.isatty())
+    for f in summary.failures:
+        click.echo(f"FAILED {f['agency']} {f['year']}: {f.get('error', '')}", err=True)
+    click.echo(summary.line())
+    click.echo(f"reports: {(out / 'index.html').resolve()}")
+    if summary.failed:
         raise SystemExit(1)
 
 

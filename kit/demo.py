@@ -31,6 +31,7 @@ DEPARTMENTS = [
     ("体育局", 1), ("档案局", 1), ("人民政府办公室", 5),
 ]
 YEARS = tuple(range(2019, 2026))
+RECIPE = "qinghe-county-3 seed=2024"  # bump when the generator changes: `make demo` rewrites the data
 FORMS = ("pipe", "glued", "html", "docx", "xlsx")
 COLUMNS = ["natural", "commercial", "research", "social", "legal", "other_org"]
 OUTCOMES = {"granted": 40, "partial": 12, "deny.third_party": 2, "deny.internal": 3, "deny.process": 2,

@@ -1,0 +1,128 @@
+"""xxgk batch: skip and rerun, a failing report among good ones, a killed run, the lock, Dask."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kit.batch import BatchLocked, lock, plan, run
+from kit.cli import main
+from kit.demo import write_demo
+from kit.readers import read_file
+from kit.store import Store
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def store(tmp_path):
+    st = tmp_path / "s.sqlite"
+    with Store(st) as s:
+        for p in write_demo(tmp_path / "d", departments=2, years=(2023, 2024)):
+            s.put(read_file(p))
+    return st
+
+
+def _keys(store, outputs, **kw):
+    seen = []
+    summary = run(plan(store, outputs), outputs, to=("html",), progress=False, on_result=lambda e: seen.append(e["key"]),
+                  **kw)
+    return summary, sorted(seen)
+
+
+def test_skip_and_rerun_exactly_what_changed(store, tmp_path):
+    out = tmp_path / "out"
+    summary, seen = _keys(store, out, workers=2)
+    assert (summary.done, summary.skipped, summary.failed) == (6, 0, 0)  # 2 departments + county, 2 years
+    assert not list(out.rglob("*.part*"))
+    summary, seen = _keys(store, out, workers=2)
+    assert (summary.done, summary.skipped) == (0, 6) and seen == []
+    # change one agency's 2023 data: its 2023 and 2024 reports rerun (2024 reads 2023), nothing else
+    with Store(store) as s:
+        r = s.get("青禾县自然资源局", 2023)
+        r.sections["五"] += "补充说明。"
+        s.put(r)
+    summary, seen = _keys(store, out, workers=1)
+    assert seen == ["2023/青禾县自然资源局", "2024/青禾县自然资源局"] and summary.skipped == 4
+    # a changed notebook reruns everything; --force too
+    nb = tmp_path / "report.ipynb"
+    doc = json.loads((ROOT / "notebooks" / "report.ipynb").read_text(encoding="utf-8"))
+    doc["cells"][-1]["source"] = doc["cells"][-1]["source"] + ["\n# changed"]
+    nb.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    summary, seen = _keys(store, out, workers=2, notebook=nb)
+    assert len(seen) == 6
+    summary, seen = _keys(store, out, workers=2, notebook=nb, force=True)
+    assert len(seen) == 6
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["reports"]) == 6 and all(e["status"] == "done" for e in manifest["reports"])
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "青禾县自然资源局" in index and 'href="2024/' in index and "<script>" in index
+
+
+def test_failing_report_is_isolated(store, tmp_path, capsys):
+    params = tmp_path / "params"
+    params.mkdir()
+    (params / "good.yaml").write_text('agency: "青禾县自然资源局"\nyear: 2024\n', encoding="utf-8")
+    (params / "bad.yaml").write_text('agency: "没有这个局"\nyear: 2024\n', encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["batch", "--params", str(params), "--store", str(store), "--outputs", str(out), "--to", "html",
+                 "--jobs", "2", "--no-progress"])
+    assert code == 1
+    cap = capsys.readouterr()
+    assert "1 done, 0 skipped, 1 failed" in cap.out and "没有这个局" in cap.err
+    bad = next(out.glob("2024/没有这个局*"))
+    assert (bad / "report.ipynb").exists() and "NotFound" in (bad / "report.error.txt").read_text(encoding="utf-8")
+    assert not (bad / "report.html").exists()
+    assert (out / "2024" / "青禾县自然资源局" / "report.html").exists()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {e["status"] for e in manifest["reports"]} == {"done", "failed"}
+
+
+def test_killed_run_then_clean_rerun(store, tmp_path):
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "kit.cli", "batch", "--store", str(store), "--outputs", str(out), "--to", "html,pdf",
+           "--jobs", "1", "--no-progress"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    journal = out / ".xxgk" / "journal.jsonl"
+    deadline = time.time() + 120
+    while time.time() < deadline and not (journal.exists() and journal.read_text(encoding="utf-8").strip()):
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)  # the batch and its kernels, mid-run
+    proc.wait()
+    finished = len(journal.read_text(encoding="utf-8").splitlines())
+    assert 1 <= finished < 6
+    for p in out.rglob("*"):
+        if p.is_file() and p.suffix in (".html", ".pdf", ".ipynb"):
+            assert not p.name.startswith("."), f"partial output at a final path: {p}"
+    summary = run(plan(store, out), out, to=("html", "pdf"), progress=False, workers=1)
+    assert summary.failed == 0 and summary.skipped == finished and summary.done == 6 - finished
+    assert len(list(out.glob("*/*/report.pdf"))) == 6
+
+
+def test_lock_refuses_a_second_batch(store, tmp_path, capsys):
+    out = tmp_path / "out"
+    with lock(out):
+        with pytest.raises(BatchLocked):
+            run(plan(store, out), out, progress=False)
+        assert main(["batch", "--store", str(store), "--outputs", str(out), "--no-progress"]) == 1
+        assert "another xxgk batch is running" in capsys.readouterr().err
+
+
+def test_dask_local_cluster(store, tmp_path):
+    from distributed import LocalCluster
+
+    out = tmp_path / "out"
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        summary, seen = _keys(store, out, scheduler=cluster.scheduler_address)
+        assert (summary.done, summary.failed) == (6, 0)
+        summary, seen = _keys(store, out, scheduler=cluster.scheduler_address)
+        assert (summary.done, summary.skipped) == (0, 6)
+    assert len(list(out.glob("*/*/report.html"))) == 6
