@@ -1,11 +1,17 @@
 """The master notebook's parameters: a JSON Schema, checked before any kernel starts."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
+# jsonschema imports rfc3987_syntax when it is installed (jupyterlab pulls it in), and building its
+# grammar costs ~0.7 s in every process that validates anything (nbformat, papermill, this module).
+# No schema here or in nbformat checks IRI formats, so keep it out (toolchain.md).
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+import jsonschema  # noqa: E402
+import yaml  # noqa: E402
 
 from .errors import ParameterError
 

@@ -32,3 +32,15 @@ def test_mypy_clean():
     root = Path(__file__).resolve().parents[1]
     res = subprocess.run([sys.executable, "-m", "mypy"], cwd=root, capture_output=True, text=True)
     assert res.returncode == 0, res.stdout[-3000:]
+
+
+def test_batch_path_skips_the_slow_grammar_import():
+    # jupyterlab's rfc3987-syntax builds a grammar on import (~0.7 s a process, toolchain.md);
+    # the batch path must not pay it: this notices the regression without timing anything.
+    import subprocess
+    import sys
+
+    code = ("import sys, kit.batch, papermill, nbformat; "
+            "print(sys.modules.get('rfc3987_syntax', 'absent'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out in ("None", "absent")
