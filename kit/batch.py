@@ -70,8 +70,11 @@ class Summary:
 
 # -- planning -------------------------------------------------------------------------------------
 def plan(store: str | Path, outputs: str | Path, *, agencies: tuple[str, ...] = (), years: tuple[int, ...] = (),
-         params_dir: str | Path | None = None, strict: bool = False) -> list[Job]:
-    """Jobs for every stored (agency, year), or one per params file; filtered by agency and year."""
+         params_dir: str | Path | None = None, strict: bool = False, registry: str | Path | None = None) -> list[Job]:
+    """Jobs for every stored (agency, year), or one per params file; filtered by agency and year.
+
+    With ``registry``, each report compares its agency with its peers (same region and level).
+    """
     store = str(Path(store).resolve())
     outputs = Path(outputs)
     raw: list[dict[str, Any]] = []
@@ -83,6 +86,9 @@ def plan(store: str | Path, outputs: str | Path, *, agencies: tuple[str, ...] = 
     else:
         with Store(store, create=False) as s:
             raw = [{"agency": a, "year": y, "store": store, "strict": strict} for a, y, _ in s.entries()]
+        if registry:
+            for params in raw:
+                params["registry"] = str(Path(registry).resolve())
     jobs = []
     for params in raw:
         params = validate(params)
@@ -93,14 +99,16 @@ def plan(store: str | Path, outputs: str | Path, *, agencies: tuple[str, ...] = 
     return jobs
 
 
-def dependencies(job: Job, stored: dict[tuple[str, int], str]) -> list[tuple[str, int]]:
-    """The reports the master notebook reads for this job: the agency's years up to this one."""
-    return sorted(k for k in stored if k[0] == job.agency and k[1] <= job.year)
-
-
 def fingerprint_all(jobs: list[Job], notebook: Path = NOTEBOOK) -> None:
-    """Set every job's fingerprint; one store query per store, one hash per job."""
+    """Set every job's fingerprint; one store query per store, one hash per job.
+
+    The data a report reads: the agency's own years up to this one (itself, last year's for the
+    cross-year checks, the history for the charts) and, with a registry, its peers' same-year reports.
+    """
+    from .registry import Registry
+
     nb_sha = hashlib.sha256(Path(notebook).read_bytes()).hexdigest()
+    registries: dict[str, tuple[str, Registry]] = {}
     by_store: dict[str, dict[tuple[str, int], str]] = {}
     by_agency: dict[tuple[str, str], list[tuple[int, str]]] = {}
     for job in jobs:
@@ -110,11 +118,21 @@ def fingerprint_all(jobs: list[Job], notebook: Path = NOTEBOOK) -> None:
                 by_store[st] = s.content_hashes()
             for (a, y), sha in by_store[st].items():
                 by_agency.setdefault((st, a), []).append((y, sha))
-        deps = [(y, h) for y, h in by_agency.get((st, job.agency), []) if y <= job.year]
+        deps = [f"{y}:{h}" for y, h in sorted(by_agency.get((st, job.agency), [])) if y <= job.year]
+        reg_path = job.params.get("registry")
+        if reg_path:
+            if reg_path not in registries:
+                registries[reg_path] = (hashlib.sha256(Path(reg_path).read_bytes()).hexdigest(),
+                                        Registry.load(reg_path))
+            reg_sha, reg = registries[reg_path]
+            deps.append(f"registry:{reg_sha}")
+            stored = by_store[st]
+            deps += sorted(f"{p.name}:{stored[(p.name, job.year)]}" for p in reg.peers(job.agency)
+                           if (p.name, job.year) in stored)
         digest = hashlib.sha256()
         digest.update(f"{nb_sha}\0{__version__}\0{json.dumps(job.params, sort_keys=True, ensure_ascii=False)}".encode())
-        for y, sha in sorted(deps):
-            digest.update(f"\0{y}:{sha}".encode())
+        for dep in deps:
+            digest.update(f"\0{dep}".encode())
         job.fingerprint = digest.hexdigest()
 
 

@@ -228,17 +228,20 @@ def export(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None,
 @_store_opt
 @click.option("--outputs", default=None, help="Output folder (default: $XXGK_OUTPUTS or outputs/).")
 @click.option("--strict", is_flag=True, help="A report with an error finding counts as failed.")
+@click.option("--registry", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Agency registry CSV: compare each agency with its peers.")
 @click.option("--no-progress", is_flag=True, help="No progress bar (for logs).")
 def batch(years: tuple[int, ...], agencies: tuple[str, ...], workers: int | None, to: str, force: bool,
           scheduler: str | None, params_dir: str | None, store: str | None, outputs: str | None, strict: bool,
-          no_progress: bool) -> None:
+          registry: str | None, no_progress: bool) -> None:
     """Regenerate every report that changed: incremental, parallel, failure-isolated."""
     from .batch import plan, run
     from .store import default_path
 
     fmts = _formats(to)
     out = _outputs(outputs)
-    jobs = plan(store or default_path(), out, agencies=agencies, years=years, params_dir=params_dir, strict=strict)
+    jobs = plan(store or default_path(), out, agencies=agencies, years=years, params_dir=params_dir, strict=strict,
+                registry=registry)
     summary = run(jobs, out, workers=workers, to=fmts, force=force, scheduler=scheduler,
                   progress=not no_progress and sys.stderr.isatty())
     for f in summary.failures:
@@ -292,7 +295,7 @@ def demo(data_dir: str, store: str | None, outputs: str | None, to: str, workers
     click.echo(f"check: {counts['error']} errors, {counts['warning']} warnings "
                f"(the seeded ones are listed in {folder / 'errors.json'}; see `xxgk check`)")
     out = _outputs(outputs)
-    jobs = plan(store_path, out)
+    jobs = plan(store_path, out, registry=folder / "registry.csv")
     summary = run(jobs, out, workers=workers, to=fmts, progress=sys.stderr.isatty())
     for f in summary.failures:
         click.echo(f"FAILED {f['agency']} {f['year']}: {f.get('error', '')}", err=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -48,22 +49,75 @@ def headline(report: Report) -> dict[str, float | int | None]:
     return {name: report.cells.get(cid) for name, cid in HEADLINE.items()}
 
 
-def history_frame(agency: str, store: str | Path | None = None, *, upto: int | None = None) -> pd.DataFrame:
-    """Headline figures of every stored year of one agency (index: year; column 格式 = format)."""
+def yearly(report: Report) -> dict[str, Any]:
+    """One report's figures for the comparison charts (same meaning in both format versions)."""
+    from .narrative import OUTCOME_GROUPS, cell, correction_rate, disclosure_rate, outcome
+
+    row: dict[str, Any] = {"格式": report.format, **headline(report)}
+    for name, prefixes in OUTCOME_GROUPS:
+        row[name] = outcome(report, prefixes)
+    for name, r in (("行政许可", "license"), ("行政处罚", "penalty"), ("行政强制", "coercion")):
+        row[name] = cell(report, f"t2.{r}.decisions")
+    parts = {"维持": "upheld", "纠正": "corrected", "其他": "other", "尚未审结": "pending"}
+    for label, c in parts.items():
+        row[f"行政复议{label}"] = cell(report, f"t4.review.{c}")
+        suits = [cell(report, f"t4.{g}.{c}") for g in ("suit_direct", "suit_after_review")]
+        row[f"行政诉讼{label}"] = None if None in suits else sum(suits)  # type: ignore[arg-type]
+    suits = [cell(report, f"t4.{g}.total") for g in ("suit_direct", "suit_after_review")]
+    row["行政诉讼"] = None if None in suits else sum(suits)  # type: ignore[arg-type]
+    row["公开率"] = disclosure_rate(report)
+    row["纠错率"] = correction_rate(report)
+    return row
+
+
+def history_frame(agency: str, store: str | Path | None = None, *, upto: int | None = None,
+                  years: int | None = None) -> pd.DataFrame:
+    """Figures of every stored year of one agency up to ``upto`` (the last ``years`` of them)."""
     with Store(store, create=False) as s:
-        reports = s.history(agency)
-    rows = [{"年度": r.year, "格式": r.format, **headline(r)} for r in reports
-            if upto is None or (r.year or 0) <= upto]
+        reports = [r for r in s.history(agency) if upto is None or (r.year or 0) <= upto]
+    if years:
+        reports = reports[-years:]
+    rows = [{"年度": r.year, **yearly(r)} for r in reports]
     return pd.DataFrame(rows).set_index("年度") if rows else pd.DataFrame(columns=["格式", *HEADLINE])
 
 
-def peers_frame(year: int, store: str | Path | None = None) -> pd.DataFrame:
+def peer_reports(agency: str, year: int, store: str | Path | None = None,
+                 registry: str | Path | None = None) -> list[Report]:
+    """Same-year reports of the agency's peers (same region and level in the registry), itself excluded."""
+    from .errors import NotFound
+    from .registry import Registry
+
+    if not registry:
+        return []
+    reg = Registry.load(registry)
+    out = []
+    with Store(store, create=False) as s:
+        for peer in reg.peers(agency):
+            try:
+                out.append(s.get(peer.name, int(year)))
+            except NotFound:
+                continue
+    return out
+
+
+def peers_frame(agency: str, year: int, store: str | Path | None = None,
+                registry: str | Path | None = None) -> pd.DataFrame:
+    """The agency and its peers in one year (index: agency): applications, disclosure and correction rates."""
+    peers = peer_reports(agency, year, store, registry)
+    if not peers:
+        return pd.DataFrame(columns=["格式", *HEADLINE, "公开率", "纠错率"])
+    with Store(store, create=False) as s:
+        mine = s.get(agency, int(year))
+    rows = [{"机关": r.agency, **yearly(r)} for r in [mine, *peers]]
+    return pd.DataFrame(rows).set_index("机关")
+
+
+def year_frame(year: int, store: str | Path | None = None) -> pd.DataFrame:
     """Headline figures of every agency stored for one year (index: agency)."""
     with Store(store, create=False) as s:
         reports = s.year(year)
-    rows = [{"机关": r.agency, "格式": r.format, **headline(r)} for r in reports]
+    rows = [{"机关": r.agency, **yearly(r)} for r in reports]
     return pd.DataFrame(rows).set_index("机关") if rows else pd.DataFrame(columns=["格式", *HEADLINE])
-
 
 
 def tidy_frame(store: str | Path | None = None, *, agencies: tuple[str, ...] = (),

@@ -85,7 +85,8 @@ def table_html(report: Report, table_id: str) -> str:
     table = fmt.table(table_id)
     flags = flagged_cells(report)
     body = {"t2": _t2, "t3": _t3, "t4": _t4}[table_id](report, fmt, table, flags)
-    return f'<table class="official {table_id}"><caption>{TABLE_NAMES[table_id]}　{esc(table.title)}</caption>{body}</table>'
+    return (f'<div class="table-wrap"><table class="official {table_id}"><caption>{TABLE_NAMES[table_id]}　'
+            f'{esc(table.title)}</caption>{body}</table></div>')
 
 
 def _t2(report: Report, fmt: FormatVersion, table: Table, flags: dict[str, list[str]]) -> str:

@@ -24,7 +24,7 @@ class Sentence:
 
 
 def n(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:.2f}"
+    return str(int(v)) if float(v).is_integer() else f"{v:.2f}".rstrip("0").rstrip(".")
 
 
 def pct(v: float) -> str:

@@ -24,9 +24,16 @@ SCHEMA: dict[str, Any] = {
         "year": {"type": "integer", "minimum": 2008, "maximum": 2100},
         "store": {"type": ["string", "null"]},
         "strict": {"type": "boolean"},
+        "registry": {"type": ["string", "null"]},
+        "peers": {"type": "boolean"},
+        "history_years": {"type": "integer", "minimum": 1, "maximum": 30},
+        "sections": {"type": "array", "uniqueItems": True,
+                     "items": {"enum": ["narrative", "findings", "history", "peers", "provenance"]}},
     },
 }
-DEFAULTS: dict[str, Any] = {"store": None, "strict": False}
+KIT_SECTIONS = ["narrative", "findings", "history", "peers", "provenance"]
+DEFAULTS: dict[str, Any] = {"store": None, "strict": False, "registry": None, "peers": True, "history_years": 5,
+                            "sections": KIT_SECTIONS}
 
 
 def validate(params: dict[str, Any]) -> dict[str, Any]:

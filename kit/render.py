@@ -191,9 +191,14 @@ def execute(parameters: dict[str, Any], out_nb: Path, *, notebook: Path = NOTEBO
 
 def render(parameters: dict[str, Any], outputs: Path, *, to: tuple[str, ...] = FORMATS,
            notebook: Path = NOTEBOOK) -> dict[str, Path]:
-    """papermill then nbconvert into ``<outputs>/<year>/<agency>/report.{ipynb,html,pdf}``."""
-    from .names import output_dir
+    """papermill then nbconvert into ``<outputs>/<year>/<agency>/report.{ipynb,html,pdf}``.
 
+    The parameters are validated before any kernel starts.
+    """
+    from .names import output_dir
+    from .params import validate
+
+    parameters = validate(parameters)
     folder = output_dir(outputs, str(parameters["agency"]), int(parameters["year"]))
     nb_path = execute(parameters, folder / "report.ipynb", notebook=notebook)
     paths = {"ipynb": nb_path}

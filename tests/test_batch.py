@@ -126,3 +126,25 @@ def test_dask_local_cluster(store, tmp_path):
         summary, seen = _keys(store, out, scheduler=cluster.scheduler_address)
         assert (summary.done, summary.skipped) == (0, 6)
     assert len(list(out.glob("*/*/report.html"))) == 6
+
+
+def test_peers_rerun_when_a_peer_changes(tmp_path):
+    st = tmp_path / "s.sqlite"
+    with Store(st) as s:
+        for p in write_demo(tmp_path / "d", departments=3, years=(2023, 2024)):
+            s.put(read_file(p))
+    reg = tmp_path / "d" / "registry.csv"
+    out = tmp_path / "out"
+    seen: list[str] = []
+    run(plan(st, out, registry=reg), out, to=("html",), progress=False, workers=2)
+    with Store(st) as s:
+        r = s.get("青禾县住房和城乡建设局", 2024)
+        r.cells["t3.new.natural"] += 1
+        r.cells["t3.new.total"] += 1
+        s.put(r)
+    run(plan(st, out, registry=reg), out, to=("html",), progress=False, workers=2,
+        on_result=lambda e: seen.append(e["key"]))
+    # the agency itself and its two peers' 2024 reports (they compare with it); not 2023, not the county
+    assert sorted(seen) == ["2024/青禾县住房和城乡建设局", "2024/青禾县公安局", "2024/青禾县自然资源局"]
+    html = (out / "2024" / "青禾县公安局" / "report.html").read_text(encoding="utf-8")
+    assert "同级比较（3个机关）" in html

@@ -79,3 +79,65 @@ def test_demo_is_deterministic(tmp_path):
     for x, y in zip(a, b):
         if x.suffix in (".txt", ".html"):
             assert x.read_bytes() == y.read_bytes()
+
+
+ROWS = {  # 表三 result rows by outcome group, written out here independently of kit.narrative
+    "予以公开": ["granted"], "部分公开": ["partial"],
+    "不予公开": ["deny.state_secret", "deny.law_forbidden", "deny.three_safety", "deny.third_party", "deny.internal",
+             "deny.process", "deny.enforcement_file", "deny.inquiry"],
+    "无法提供": ["unable.not_held", "unable.need_create", "unable.unclear"],
+    "不予处理": ["reject.petition", "reject.duplicate", "reject.publication", "reject.excessive", "reject.confirm"],
+    "其他处理": ["other", "other.no_supplement", "other.unpaid", "other.other"],
+}
+
+
+def test_narrative_numbers_match_the_tables(county):
+    """Every number in every generated sentence, for every demo report, recomputed from the cells."""
+    import re
+    import statistics
+
+    from kit.narrative import n, pct, sentences
+
+    root, paths, store = county
+    reg = Registry.load(root / "data" / "registry.csv")
+    with Store(store) as s:
+        reports = {(a, y): s.get(a, y) for a, y, _ in s.entries()}
+    checked = 0
+    for (agency, year), r in reports.items():
+        c = lambda cid: r.cells.get(cid)  # noqa: E731
+        prev = reports.get((agency, year - 1))
+        peers = [reports[(p.name, year)] for p in reg.peers(agency) if (p.name, year) in reports]
+        facts = {}
+        for sent in sentences(r, prev, peers, []):
+            facts.update(sent.facts)
+            if "核查" in sent.text:
+                continue
+            shown = {n(v) for v in sent.facts.values()} | {f"{v:.1f}%" for v in sent.facts.values()}
+            for num in re.findall(r"\d+(?:\.\d+)?%?", sent.text):
+                assert num in shown, (agency, year, num, sent.text)
+        assert facts["new"] == c("t3.new.total") and facts["carried_in"] == c("t3.carried_in.total")
+        assert facts["demand"] == c("t3.new.total") + c("t3.carried_in.total")
+        total = c("t3.total.total")
+        for name, rows in ROWS.items():
+            v = sum(c(f"t3.{row}.total") or 0 for row in rows if f"t3.{row}.total" in r.cells)
+            if v and total:
+                assert facts[name] == v and facts[f"{name}_pct"] == round(v / total * 100, 1), (agency, year, name)
+        if total:
+            assert facts["rate_pct"] == round((c("t3.granted.total") + c("t3.partial.total")) / total * 100, 1)
+        if prev is not None:
+            assert facts["prev_new"] == prev.cells["t3.new.total"]
+            if prev.format == r.format:
+                assert facts["prev_penalty"] == prev.cells["t2.penalty.decisions"]
+            else:
+                assert "prev_penalty" not in facts  # never compared across the 2020/2021 boundary
+        if peers:
+            everyone = [p.cells["t3.new.total"] for p in peers] + [c("t3.new.total")]
+            assert facts["peers"] == len(peers) + 1
+            assert facts["rank"] == 1 + sum(1 for v in everyone[:-1] if v > c("t3.new.total"))
+            assert facts["median"] == statistics.median(everyone)
+        review = c("t4.review.total")
+        suits = c("t4.suit_direct.total") + c("t4.suit_after_review.total")
+        if review or suits:
+            assert facts["review"] == review and facts["suits"] == suits
+        checked += 1
+    assert checked == 217 and pct(0.5) == "50.0%"

@@ -34,3 +34,23 @@ def test_params_file_keeps_codes_as_text(tmp_path):
     p.write_text("agency: 0012\nyear: 2024\n", encoding="utf-8")
     with pytest.raises(ParameterError, match="agency"):
         load(p)
+
+
+def test_notebook_parameters_named_with_allowed_values():
+    with pytest.raises(ParameterError) as e:
+        validate({"agency": "甲局", "year": 2024, "sections": ["narrative", "charts"], "history_years": 0})
+    msg = str(e.value)
+    assert "sections" in msg and "'charts' is not one of" in msg and "'peers'" in msg
+    assert "history_years" in msg
+    with pytest.raises(ParameterError, match="peers"):
+        validate({"agency": "甲局", "year": 2024, "peers": "yes"})
+    ok = validate({"agency": "甲局", "year": 2024, "sections": ["findings"]})
+    assert ok["history_years"] == 5 and ok["peers"] is True
+
+
+def test_render_validates_before_any_kernel(tmp_path):
+    from kit.render import render
+
+    with pytest.raises(ParameterError, match="sections"):
+        render({"agency": "甲局", "year": 2024, "sections": ["nope"]}, tmp_path)
+    assert not list(tmp_path.iterdir())

@@ -18,7 +18,8 @@ from kit.schema import get_format
 from kit.store import Store
 
 BIN = Path(sys.executable).parent
-SECTION_TITLES = [f"{s.key}、{s.title}" for s in get_format("gov2021").sections]
+SECTION_TITLES = [f"{s.key}、{s.title}" for s in get_format("gov2021").sections] + [
+    "数据解读", "核查发现", "历年比较", "同级比较", "数据来源"]
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +27,7 @@ def demo_store(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
     store = root / "store.sqlite"
     with Store(store) as s:
-        for p in write_demo(root / "data", departments=11, years=(2020, 2021, 2022, 2023, 2024)):
+        for p in write_demo(root / "data", departments=13, years=(2020, 2021, 2022, 2023, 2024)):
             s.put(read_file(p))
         # one agency with a single year and nothing to compare with
         single = write_demo(root / "single", seed=7, departments=1, years=(2024,))[0]
@@ -38,7 +39,8 @@ def demo_store(tmp_path_factory):
 @pytest.fixture(scope="module")
 def rendered(demo_store, tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
-    paths = render({"agency": "青禾县自然资源局", "year": 2024, "store": str(demo_store)}, out)
+    registry = demo_store.parent / "data" / "registry.csv"
+    paths = render({"agency": "青禾县自然资源局", "year": 2024, "store": str(demo_store), "registry": str(registry)}, out)
     return paths
 
 
@@ -58,7 +60,10 @@ def test_html_has_sections_tables_chart_and_no_code(rendered):
         assert title in html
     assert html.count('<table class="official') == 3
     assert 'rowspan="3"' in html and "勾稽关系" in html  # 表三's merged header with its note
-    assert "data:image/png;base64," in html
+    # five years and twelve peers: four history charts and three peer charts, each with its caption
+    assert html.count("<figure>") == 7 and html.count('<p class="caption">') == 7
+    assert "同级比较（13个机关）" in html and "历年比较（2020—2024年）" in html
+    assert "暂无可比较" not in html
     assert "import kit" not in html and "display(" not in html and "In&nbsp;[" not in html
     assert '<nav class="toc">' in html and 'name="viewport"' in html
     assert "xxgk-kit 0.1.0" in html and "2024-01." in html
@@ -89,7 +94,8 @@ def test_executed_notebook_has_no_missing_glyphs(rendered):
 def test_single_year_renders_without_chart(demo_store, tmp_path):
     paths = render({"agency": "单年度测试局", "year": 2024, "store": str(demo_store)}, tmp_path, to=("html",))
     html = paths["html"].read_text(encoding="utf-8")
-    assert "暂无可比较的历史数据" in html and "data:image/png" not in html
+    assert "暂无可比较的历史数据" in html and "data:image/png" not in html and "<figure>" not in html
+    assert "同级比较" in html and "无法确定同级机关" in html
 
 
 @pytest.mark.slow
