@@ -29,11 +29,11 @@ class InputError(KitError):
     def __init__(self, path: str | Path, reason: str, *, table: str | None = None,
                  cell: str | None = None) -> None:
         self.path = str(path)
-        self.reason = reason
+        self.reason = " ".join(reason.split())  # one line, whatever a library's message looked like
         self.table = table
         self.cell = cell
         where = "".join(f", {k} {v}" for k, v in (("table", table), ("cell", cell)) if v)
-        super().__init__(f"{self.path}{where}: {reason}")
+        super().__init__(f"{self.path}{where}: {self.reason}")
 
 
 class UnsupportedInput(InputError):

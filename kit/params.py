@@ -15,16 +15,19 @@ import yaml  # noqa: E402
 
 from .errors import ParameterError
 
+# papermill writes string parameters into the notebook as Python source with naive escaping: a
+# backslash, quote or line break in an (untrusted) agency name could end the string and run code.
+SAFE_TEXT = "^[^\\\\\"'`\\x00-\\x1f\\x7f]*$"
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "required": ["agency", "year"],
     "properties": {
-        "agency": {"type": "string", "minLength": 1, "maxLength": 200},
+        "agency": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": SAFE_TEXT},
         "year": {"type": "integer", "minimum": 2008, "maximum": 2100},
-        "store": {"type": ["string", "null"]},
+        "store": {"type": ["string", "null"], "pattern": SAFE_TEXT, "maxLength": 4096},
         "strict": {"type": "boolean"},
-        "registry": {"type": ["string", "null"]},
+        "registry": {"type": ["string", "null"], "pattern": SAFE_TEXT, "maxLength": 4096},
         "peers": {"type": "boolean"},
         "history_years": {"type": "integer", "minimum": 1, "maximum": 30},
         "sections": {"type": "array", "uniqueItems": True,
@@ -45,6 +48,9 @@ def validate(params: dict[str, Any]) -> dict[str, Any]:
         if err.validator == "additionalProperties":
             allowed = ", ".join(SCHEMA["properties"])
             problems.append(f"{err.message} (allowed: {allowed})")
+        elif err.validator == "pattern":
+            problems.append(f"{where}: {err.instance!r} contains a quote, backslash, backtick or control character, "
+                            "which cannot be passed to the notebook safely")
         else:
             problems.append(f"{where}: {err.message}")
     if problems:

@@ -129,14 +129,33 @@ class KitPDFExporter(Exporter):
         return html_to_pdf(body), res
 
 
+def _fetcher() -> Any:
+    """WeasyPrint may load embedded data and the kit's own font files, nothing else (no network)."""
+    from urllib.parse import unquote, urlparse
+
+    from weasyprint.urls import URLFetcher
+
+    from .fonts import cache_dir, full_font
+
+    allowed = {cache_dir().resolve(), full_font().resolve().parent}
+
+    class KitFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("file://") and Path(unquote(urlparse(url).path)).resolve().parent not in allowed:
+                raise ValueError(f"refused to fetch {url[:80]} (only embedded data and the kit's fonts)")
+            return super().fetch(url, headers)
+
+    return KitFetcher(allowed_protocols={"data", "file"})
+
+
 def html_to_pdf(document: str) -> bytes:
     import logging
 
     from weasyprint import HTML
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    return HTML(string=document, base_url=".").write_pdf()
+    return HTML(string=document, base_url=".", url_fetcher=_fetcher()).write_pdf()
 
 
 def _atomic_write(path: Path, data: bytes | str) -> None:
@@ -146,6 +165,9 @@ def _atomic_write(path: Path, data: bytes | str) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600: published reports are readable like any file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -85,28 +85,6 @@ def test_failing_report_is_isolated(store, tmp_path, capsys):
     assert {e["status"] for e in manifest["reports"]} == {"done", "failed"}
 
 
-def test_killed_run_then_clean_rerun(store, tmp_path):
-    out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "kit.cli", "batch", "--store", str(store), "--outputs", str(out), "--to", "html,pdf",
-           "--jobs", "1", "--no-progress"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    journal = out / ".xxgk" / "journal.jsonl"
-    deadline = time.time() + 120
-    while time.time() < deadline and not (journal.exists() and journal.read_text(encoding="utf-8").strip()):
-        time.sleep(0.2)
-    os.killpg(proc.pid, signal.SIGKILL)  # the batch and its kernels, mid-run
-    proc.wait()
-    finished = len(journal.read_text(encoding="utf-8").splitlines())
-    assert 1 <= finished < 6
-    for p in out.rglob("*"):
-        if p.is_file() and p.suffix in (".html", ".pdf", ".ipynb"):
-            assert not p.name.startswith("."), f"partial output at a final path: {p}"
-    summary = run(plan(store, out), out, to=("html", "pdf"), progress=False, workers=1)
-    assert summary.failed == 0 and summary.skipped == finished and summary.done == 6 - finished
-    assert len(list(out.glob("*/*/report.pdf"))) == 6
-
-
 def test_lock_refuses_a_second_batch(store, tmp_path, capsys):
     out = tmp_path / "out"
     with lock(out):

@@ -1,0 +1,298 @@
+"""Untrusted input: limits, safe parsing, nothing injected into reports, safe names and parameters.
+
+The hostile files are generated here, in a temporary folder; none is committed.
+"""
+from __future__ import annotations
+
+import io
+import random
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from kit.cli import main
+from kit.demo import make_report, numbers
+from kit.errors import InputError, ParameterError
+from kit.forms import text as report_text
+from kit.readers import read_file
+from kit.store import Store
+
+SECRET = "TOP-SECRET-7f3a"
+HOSTILE_NARRATIVE = "\n".join([
+    "本年度工作情况如下。<script>alert('x')</script>",
+    "<img src=x onerror=alert(1)>",
+    "[点此查看](javascript:alert(1)) ![图](http://evil.invalid/x.png)",
+    "%run /tmp/evil.py",
+    "!touch {marker}",
+    "$\\frac{1}{0}$ {{ 7*7 }} <b>粗体</b> &amp; &lt;",
+])
+
+
+def _good(folder: Path, agency: str = "甲县乙局", year: int = 2024, seed: int = 1) -> Path:
+    cells = numbers(random.Random(seed), 20, {})
+    p = folder / f"{agency}-{year}.txt"
+    p.write_text(report_text(make_report(agency, year, cells), "glued"), encoding="utf-8")
+    return p
+
+
+def _zip(path: Path, entries: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    return path
+
+
+def _xxe_xlsx(path: Path, secret_file: Path) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "placeholder"
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = {}
+    for name in src.namelist():
+        data = src.read(name)
+        if name == "xl/worksheets/sheet1.xml":
+            data = data.replace(b"<worksheet", f'<!DOCTYPE w [<!ENTITY s SYSTEM "{secret_file.as_uri()}">]><worksheet'.encode(), 1)
+            data = data.replace(b"<v>0</v>", b"<v>&s;</v>")
+        out[name] = data
+    return _zip(path, out)
+
+
+def _xxe_docx(path: Path, secret_file: Path) -> Path:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("MARK")
+    buf = io.BytesIO()
+    d.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = {}
+    for name in src.namelist():
+        data = src.read(name)
+        if name == "word/document.xml":
+            head, rest = data.split(b"?>", 1)
+            data = head + b"?>" + f'<!DOCTYPE d [<!ENTITY s SYSTEM "{secret_file.as_uri()}">]>'.encode() + rest
+            data = data.replace(b"MARK", b"&s;")
+        out[name] = data
+    return _zip(path, out)
+
+
+@pytest.fixture
+def secret(tmp_path):
+    p = tmp_path / "secret.txt"
+    p.write_text(SECRET, encoding="utf-8")
+    return p
+
+
+# -- limits and safe parsing --------------------------------------------------------------------
+def test_size_limit_is_named(tmp_path, monkeypatch):
+    p = _good(tmp_path)
+    monkeypatch.setenv("XXGK_MAX_BYTES", "1000")
+    with pytest.raises(InputError, match="size limit of 1,000 bytes"):
+        read_file(p)
+
+
+def test_zip_bomb_refused_by_ratio_and_size(tmp_path, monkeypatch):
+    bomb = _zip(tmp_path / "bomb.docx", {"word/document.xml": b"\0" * (20 * 1024 * 1024)})
+    with pytest.raises(InputError, match="compression ratio|unpacks to"):
+        read_file(bomb)
+    monkeypatch.setenv("XXGK_MAX_UNPACKED", "1000")
+    big = _zip(tmp_path / "big.xlsx", {"xl/workbook.xml": random.Random(1).randbytes(5000)})
+    with pytest.raises(InputError, match="over the limit of 1,000 bytes"):
+        read_file(big)
+
+
+def test_zip_with_too_many_entries(tmp_path):
+    many = _zip(tmp_path / "many.xlsx", {f"xl/x{i}.xml": b"x" for i in range(2100)})
+    with pytest.raises(InputError, match="entries, over the limit"):
+        read_file(many)
+
+
+def test_xlsx_external_entity_not_resolved(tmp_path, secret):
+    p = _xxe_xlsx(tmp_path / "xxe.xlsx", secret)
+    try:
+        r = read_file(p)
+    except InputError as e:
+        assert SECRET not in str(e)
+    else:
+        assert SECRET not in repr(r.to_dict())
+
+
+def test_docx_external_entity_not_resolved(tmp_path, secret):
+    p = _xxe_docx(tmp_path / "xxe.docx", secret)
+    try:
+        r = read_file(p)
+    except InputError as e:
+        assert SECRET not in str(e)
+    else:
+        assert SECRET not in repr(r.to_dict())
+
+
+def test_html_entities_and_resources_not_fetched(tmp_path, secret, monkeypatch):
+    import socket
+
+    def no_network(*a, **k):
+        raise AssertionError("the HTML reader tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    good = _good(tmp_path).read_text(encoding="utf-8")
+    rows = "".join(f"<p>{line}</p>" if "|" not in line else
+                   "<table><tr>" + "".join(f"<td>{c}</td>" for c in line.strip("|").split("|")) + "</tr></table>"
+                   for line in good.splitlines())
+    page = (f'<!DOCTYPE html [<!ENTITY s SYSTEM "{secret.as_uri()}">]><html><head>'
+            '<link rel="stylesheet" href="http://evil.invalid/x.css"><script src="http://evil.invalid/x.js"></script>'
+            f'</head><body><img src="http://evil.invalid/t.png"><p>&s;</p>{rows}</body></html>')
+    p = tmp_path / "page.html"
+    p.write_text(page, encoding="utf-8")
+    try:
+        r = read_file(p)
+    except InputError as e:
+        assert SECRET not in str(e)
+    else:
+        assert SECRET not in repr(r.to_dict())
+
+
+def test_pdf_page_and_time_limits(tmp_path, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    p = tmp_path / "long.pdf"
+    with PdfPages(p) as pdf:
+        for i in range(3):
+            fig = plt.figure()
+            fig.text(0.1, 0.5, f"page {i}")
+            pdf.savefig(fig)
+            plt.close(fig)
+    monkeypatch.setenv("XXGK_PDF_PAGES", "2")
+    with pytest.raises(InputError, match="over the limit of 2"):
+        read_file(p)
+    monkeypatch.delenv("XXGK_PDF_PAGES")
+    import kit.readers.pdf as pdfmod
+
+    def slow(data, path):
+        time.sleep(5)
+        return ""
+
+    monkeypatch.setattr(pdfmod, "_pdf_to_text", slow)
+    monkeypatch.setenv("XXGK_PDF_SECONDS", "1")
+    t = time.perf_counter()
+    with pytest.raises(InputError, match="limit of 1 s"):
+        read_file(p)
+    assert time.perf_counter() - t < 4
+
+
+# -- names and parameters --------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["../../etc/passwd", "/abs/path", "a\x00b", "CON", "lpt1.txt", "x" * 500, ".."])
+def test_agency_names_never_leave_outputs(tmp_path, name):
+    from kit.names import output_dir
+
+    p = output_dir(tmp_path / "outputs", name, 2024)
+    assert (tmp_path / "outputs").resolve() in p.parents
+
+
+def test_colliding_names_get_distinct_folders(tmp_path):
+    from kit.names import output_dir
+
+    paths = {output_dir(tmp_path, n, 2024) for n in ("甲/局", "甲_局", "甲:局", "甲\\局")}
+    assert len(paths) == 4
+
+
+@pytest.mark.parametrize("params,word", [
+    ({"agency": "甲局", "year": 2024, "extra": 1}, "extra"),
+    ({"agency": "甲局", "year": "2024"}, "year"),
+    ({"agency": "甲局", "year": 1999}, "year"),
+    ({"agency": 12, "year": 2024}, "agency"),
+    ({"agency": 'x"; __import__("os").system("touch /tmp/pwned") #', "year": 2024}, "quote"),
+    ({"agency": "a\nimport os", "year": 2024}, "control"),
+])
+def test_parameters_refused_before_any_kernel(tmp_path, params, word):
+    from kit.render import render
+
+    with pytest.raises(ParameterError, match=word):
+        render(params, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_agency_code_stays_text(tmp_path):
+    from kit.params import load
+
+    p = tmp_path / "p.yaml"
+    p.write_text('agency: "0012"\nyear: 2024\n', encoding="utf-8")
+    assert load(p)["agency"] == "0012"
+
+
+# -- nothing in an input runs or is interpreted -----------------------------------------------------
+@pytest.mark.slow
+def test_hostile_narrative_and_names_shown_literally(tmp_path):
+    import pdfplumber
+
+    from kit.render import render
+
+    marker = tmp_path / "PWNED"
+    agency = "<b>恶意</b>局<img src=x onerror=alert(1)>"
+    cells = numbers(random.Random(3), 20, {})
+    report = make_report(agency, 2024, cells, {"一": HOSTILE_NARRATIVE.replace("{marker}", str(marker)),
+                                               "五": "<script>document.write(1)</script>", "六": "无"})
+    report.raw["t2.rules.issued"] = "<script>x()</script>"
+    report.cells["t2.rules.issued"] = None
+    store = tmp_path / "s.sqlite"
+    with Store(store) as s:
+        s.put(report)
+    paths = render({"agency": agency, "year": 2024, "store": str(store)}, tmp_path / "out")
+    html = paths["html"].read_text(encoding="utf-8")
+    low = html.lower()
+    assert "<script" not in low and "<img src=x" not in low and "<b>恶意" not in html
+    assert 'href="javascript' not in low and "onerror=alert" not in low.replace("&lt;img src=x onerror=alert", "")
+    assert "&lt;script&gt;alert" in html and "![图](http://evil.invalid/x.png)" in html
+    assert "%run /tmp/evil.py" in html and f"!touch {marker}" in html and "{{ 7*7 }}" in html
+    assert "$\\frac{1}{0}$" in html and "&amp;amp;" in html
+    assert not marker.exists(), "a line of narrative ran in the kernel"
+    with pdfplumber.open(paths["pdf"]) as pdf:
+        text = "".join(p.extract_text() or "" for p in pdf.pages)
+    assert "<script>alert('x')</script>" in text.replace(" ", "")
+
+
+def test_ingest_mixed_folder_stores_only_the_good(tmp_path, secret, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    goods = [_good(folder, "甲县乙局", 2023, 1), _good(folder, "甲县乙局", 2024, 2)]
+    hostile = {
+        "bomb.docx": lambda p: _zip(p, {"word/document.xml": b"\0" * (20 * 1024 * 1024)}),
+        "many.xlsx": lambda p: _zip(p, {f"xl/x{i}.xml": b"x" for i in range(2100)}),
+        "xxe.xlsx": lambda p: _xxe_xlsx(p, secret),
+        "empty.txt": lambda p: p.write_bytes(b""),
+        "junk.pdf": lambda p: p.write_bytes(b"%PDF-1.7\n" + random.Random(2).randbytes(3000)),
+        "notables.html": lambda p: p.write_text("<html><body><p>没有表格</p></body></html>", encoding="utf-8"),
+    }
+    for name, make in hostile.items():
+        make(folder / name)
+    store = tmp_path / "s.sqlite"
+    assert main(["ingest", str(folder), "--store", str(store)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == len(hostile) and all(e.startswith("FAILED ") for e in err)
+    for name in hostile:
+        assert sum(name in e for e in err) == 1
+    assert SECRET not in "\n".join(err)
+    with Store(store) as s:
+        assert s.entries() == [("甲县乙局", 2023, "gov2021"), ("甲县乙局", 2024, "gov2021")]
+        assert s.integrity_ok()
+    assert len(goods) == 2
+
+
+def test_pdf_renderer_fetches_nothing_but_data_and_the_kit_fonts(secret):
+    from kit.fonts import pdf_font
+    from kit.render import _fetcher
+
+    f = _fetcher()
+    for url in ("http://evil.invalid/x.png", "https://evil.invalid/x.css", "ftp://evil.invalid/x", secret.as_uri(),
+                "file:///etc/passwd"):
+        with pytest.raises(ValueError):
+            f.fetch(url)
+    assert f.fetch(pdf_font().as_uri()).read(4) in (b"\x00\x01\x00\x00", b"true")
