@@ -270,6 +270,10 @@ def test_ingest_mixed_folder_stores_only_the_good(tmp_path, secret, capsys):
         "empty.txt": lambda p: p.write_bytes(b""),
         "junk.pdf": lambda p: p.write_bytes(b"%PDF-1.7\n" + random.Random(2).randbytes(3000)),
         "notables.html": lambda p: p.write_text("<html><body><p>没有表格</p></body></html>", encoding="utf-8"),
+        "truncated.html": lambda p: p.write_text("<!DOCTYPE html><html><body><table><tr><td>一、本年新收", encoding="utf-8"),
+        "notazip.docx": lambda p: p.write_bytes(b"PK\x03\x04 not really"),
+        "huge.txt": lambda p: p.open("wb").truncate(200 * 1024 * 1024),
+        "binary.txt": lambda p: p.write_bytes(random.Random(4).randbytes(4000)),
     }
     for name, make in hostile.items():
         make(folder / name)
