@@ -16,7 +16,8 @@ import click
 from . import __version__
 from .errors import InputError, KitError
 
-TEXT_EXT = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".pdf", ".docx", ".xlsx"}
+TEXT_EXT = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".pdf", ".docx", ".xlsx", ".png", ".jpg", ".jpeg",
+            ".tif", ".tiff"}
 
 
 def _outputs(value: str | None) -> Path:

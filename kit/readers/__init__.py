@@ -39,11 +39,24 @@ def decode(data: bytes, path: str) -> str:
     raise InputError(path, "text in an unknown encoding (neither UTF-8 nor GB18030)")
 
 
+def _scan(data: bytes, path: str, kind: str, agency: str | None, year: int | None) -> Report:
+    from .ocr import flag_uncertain, scan_to_text
+
+    report = read_text(scan_to_text(data, path, kind), path, agency=agency, year=year, reader="ocr")
+    flag_uncertain(report)
+    return report
+
+
+IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+
+
 def sniff(data: bytes, path: Path) -> str:
     """The reader for a file: by its first bytes, then by its extension."""
     head = data[:2048].lstrip()
     if head.startswith(b"%PDF"):
         return "pdf"
+    if data.startswith(IMAGE_MAGIC):
+        return "image"
     if head.startswith(b"PK\x03\x04"):
         return "zip"
     low = head.lower()
@@ -78,9 +91,14 @@ def read_file(path: str | Path, *, agency: str | None = None, year: int | None =
         report = read_text(html_to_text(decode_html(data, str(p)), str(p)), str(p), agency=agency, year=year,
                            reader="html")
     elif kind == "pdf":
-        from .pdf import pdf_to_text
+        from .pdf import NoTextLayer, pdf_to_text
 
-        report = read_text(pdf_to_text(data, str(p)), str(p), agency=agency, year=year, reader="pdf")
+        try:
+            report = read_text(pdf_to_text(data, str(p)), str(p), agency=agency, year=year, reader="pdf")
+        except NoTextLayer:
+            report = _scan(data, str(p), "pdf", agency, year)
+    elif kind == "image":
+        report = _scan(data, str(p), "image", agency, year)
     elif kind == "zip":
         from .office import office_to_text
 

@@ -15,6 +15,10 @@ from typing import Iterator
 from ..errors import InputError
 from .grid import grid_lines
 
+class NoTextLayer(InputError):
+    """A PDF whose pages have no text: a scan, for the OCR reader."""
+
+
 DEFAULT_PAGES = 200
 DEFAULT_SECONDS = 60
 
@@ -96,5 +100,5 @@ def _pdf_to_text(data: bytes, path: str) -> str:
             for _, lines in sorted(items, key=lambda x: x[0]):
                 out.extend(lines)
         if chars == 0:
-            raise InputError(path, "PDF has no text layer (a scan); OCR is needed to read it")
+            raise NoTextLayer(path, "PDF has no text layer (a scan); OCR is needed to read it")
     return "\n".join(out)

@@ -357,7 +357,8 @@ def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located]
         if single:
             findings.append(_single_other_finding(table, row_tokens.pop(single[0].id, None) or []))
             for rid in ("other.no_supplement", "other.unpaid", "other.other"):
-                row_tokens[rid] = []  # not printed: blank, and said so by the finding above
+                # not printed: blank cells, and the finding above says why
+                row_tokens[rid] = [Token("", "", splittable=False) for _ in table.rows[0].columns]
         hints = prose_numbers(doc, table, spans) if table.id == "t2" and found else None
         c, r, f = tables.resolve(fmt, table, row_tokens, found=found, hints=hints)
         cells.update(c)
