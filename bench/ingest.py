@@ -23,21 +23,44 @@ sys.path.insert(0, str(ROOT / "tests"))
 from kit.demo import numbers  # noqa: E402
 from kit.readers import read_file  # noqa: E402
 
-GOALS = {"text": 50.0, "html": 50.0, "pdf": 2.0, "docx": 50.0}
+GOALS = {"text": 50.0, "html": 50.0, "pdf": 2.0, "docx": 50.0, "xlsx": 50.0}
 
 
 def files_by_reader(corpus: Path, tmp: Path) -> dict[str, list[Path]]:
-    from office_fixtures import write_docx
-
     out: dict[str, list[Path]] = {"text": [], "html": [], "pdf": [], "docx": []}
     for p in sorted(corpus.iterdir()):
         kind = {".txt": "text", ".md": "text", ".html": "html", ".pdf": "pdf"}.get(p.suffix)
         if kind:
             out[kind].append(p)
+    from kit.demo import make_report
+    from kit.excel import write_template
+    from kit.forms import write_docx as docx_report
+
+    out["xlsx"] = []
     for i in range(4):
-        out["docx"].append(write_docx(tmp / f"r{i}.docx", f"测试局{i}", 2024,
-                                      numbers(random.Random(i), 60, {}), subtotals=bool(i % 2)))
+        report = make_report(f"测试局{'甲乙丙丁'[i]}", 2024, numbers(random.Random(i), 60, {}))
+        out["docx"].append(docx_report(report, tmp / f"r{i}.docx", subtotals=bool(i % 2)))
+        out["xlsx"].append(write_template(tmp / f"r{i}.xlsx", report=report))
     return out
+
+
+def ocr_pages_per_second(corpus: Path, tmp: Path, runs: int) -> None:
+    """Scanned PDFs (mild scans of the corpus PDFs, made here): pages per second."""
+    import pypdfium2 as pdfium
+    from scans import scanned_pdf
+
+    scans = [scanned_pdf(p, tmp / f"scan-{p.stem}.pdf", "mild") for p in sorted(corpus.glob("*.pdf"))]
+    pages = sum(len(pdfium.PdfDocument(str(s))) for s in scans)
+    read_file(scans[0])  # load the models once
+    per_run = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        for s in scans:
+            read_file(s)
+        per_run.append(time.perf_counter() - t0)
+    med = statistics.median(per_run)
+    print(f"{'ocr':8} {len(scans):5d} {med / len(scans):16.4f} {len(scans) / med:10.2f}   pages/s {pages / med:.2f} "
+          f"({pages} pages, {med / pages:.1f} s a page)")
 
 
 def main() -> None:
@@ -62,6 +85,10 @@ def main() -> None:
             med = statistics.median(per_run)
             rate = 1 / med
             print(f"{kind:8} {len(files):5d} {med:16.4f} {rate:10.1f} {GOALS[kind]:6.0f} {rate / GOALS[kind]:6.1f}x")
+        from kit.readers.ocr import available
+
+        if available():
+            ocr_pages_per_second(Path(args.corpus), Path(tmp), max(1, args.runs // 3))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ from conftest import CORPUS
 from kit.demo import numbers
 from kit.errors import InputError
 from kit.readers import read_file
-from office_fixtures import write_docx
+from kit.demo import make_report
+from kit.forms import write_docx
 
 
 def _cells(seed):
@@ -17,7 +18,7 @@ def _cells(seed):
 @pytest.mark.parametrize("seed", [1, 2])
 def test_docx_reads_every_cell(tmp_path, seed, subtotals):
     cells = _cells(seed)
-    p = write_docx(tmp_path / "r.docx", "甲县乙局", 2024, cells, subtotals=subtotals)
+    p = write_docx(make_report("甲县乙局", 2024, cells), tmp_path / "r.docx", subtotals=subtotals)
     r = read_file(p)
     assert (r.agency, r.year, r.format, r.provenance.reader) == ("甲县乙局", 2024, "gov2021", "docx")
     assert r.cells == cells

@@ -120,6 +120,10 @@ def has_table(gray: Any) -> bool:
     import cv2
 
     small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    angle = skew(small)
+    if abs(angle) >= 0.05:  # a turned page breaks long rules into steps: straighten first
+        h, w = small.shape
+        small = cv2.warpAffine(small, cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0), (w, h), borderValue=255)
     horiz, vert = rules(small)
     return len(_positions(horiz.sum(axis=1) / 255, 0.25 * small.shape[1])) >= 4 and \
         len(_positions(vert.sum(axis=0) / 255, 0.05 * small.shape[0])) >= 3
@@ -131,7 +135,8 @@ def skew(gray: Any) -> float:
     import numpy as np
 
     horiz, _ = rules(gray)
-    lines = cv2.HoughLinesP(horiz, 1, np.pi / 1800, threshold=200, minLineLength=gray.shape[1] // 4, maxLineGap=20)
+    lines = cv2.HoughLinesP(horiz, 1, np.pi / 1800, threshold=max(50, gray.shape[1] // 8),
+                            minLineLength=gray.shape[1] // 4, maxLineGap=20)
     if lines is None:
         return 0.0
     angles = [math.degrees(math.atan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in lines.reshape(-1, 4)]
@@ -257,7 +262,17 @@ def prose_page_lines(gray: Any, eng: Any) -> list[str]:
             lines[-1].append(b)
         else:
             lines.append([b])
-    return [" ".join(x.text for x in sorted(ln, key=lambda x: x.x0)) for ln in lines]
+    out = []
+    for ln in lines:
+        words = [x.text for x in sorted(ln, key=lambda x: x.x0)]
+        numbers = [w for w in words if re.fullmatch(r"[\d.,]+", w)]
+        if len(numbers) >= 3:
+            # a row of figures on a page not read as a table: never trusted as values
+            label = " ".join(w for w in words if w not in numbers)
+            out.append("| " + label + " | " + " | ".join(f"⟦{w} 0.00⟧" for w in numbers) + " |")
+        else:
+            out.append(" ".join(words))
+    return out
 
 
 def scan_to_text(data: bytes, path: str, kind: str) -> str:
@@ -298,11 +313,21 @@ def flag_uncertain(report: Report) -> None:
                     "extract.ocr_identity", "warning",
                     f"“{row.label}”一行识别出的数字相加不等于总计，可能有数字识别错误，请对照原件核对。", cells=ids))
     # refusal counts what recognition could not read; identity breaks alone may be the agency's own
-    unreadable = ("extract.ocr_uncertain", "extract.unreadable", "extract.no_values", "extract.ambiguous",
-                  "extract.missing_row")
+    unreadable = ("extract.ocr_uncertain", "extract.unreadable", "extract.no_values", "extract.ambiguous")
     for table in (fmt.table("t2"), t3, t4):
         ids = table.cell_ids()
         flagged = {c for f in report.findings if f.rule in unreadable for c in f.cells} & set(ids)
+        # rows missing between rows that were found were lost by recognition; rows missing at the
+        # ends may simply be on a page that was not given (a single page image)
+        missing = [f for f in report.findings if f.rule == "extract.missing_row" and set(f.cells) <= set(ids)]
+        found_rows = [i for i, r in enumerate(table.rows)
+                      if not any(r.cell_id(table.id, r.columns[0]) in f.cells for f in missing)]
+        if found_rows:
+            first, last = found_rows[0], found_rows[-1]
+            for f in missing:
+                pos = next(i for i, r in enumerate(table.rows) if r.cell_id(table.id, r.columns[0]) in f.cells)
+                if first < pos < last:
+                    flagged |= set(f.cells)
         if len(flagged) > REFUSE_SHARE * len(ids):
             for cid in ids:
                 report.cells[cid] = None

@@ -235,7 +235,11 @@ def _pipe_tokens(doc: TextDoc, line_start: int, line: str, *, after_label: bool 
         cell = piece.strip()
         lead = len(piece) - len(piece.lstrip())
         printed = doc.orig[line_start + off + lead:line_start + off + lead + len(cell)]
-        if _VALUE_CELL.fullmatch(cell):
+        if cell.startswith("⟦") and cell.endswith("⟧"):
+            # an OCR cell the recogniser was not sure of: blank here, named by the OCR reader
+            out.append(Token(printed, "", splittable=False))
+            has_value = True
+        elif _VALUE_CELL.fullmatch(cell):
             core = re.sub(r"[^\d.\-]", "", re.split(r"\(|万元|元", cell)[0])
             out.append(Token(printed, core, splittable=False,
                              suffix=("元" if "元" in cell and "万元" not in cell else "")))
