@@ -50,3 +50,17 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_line(
         f"corpus: {c['files']} files, {c['cells']} cells: {c['exact']} exact, {c['flagged']} flagged, "
         f"{c['silent']} silent mismatches")
+
+
+@pytest.fixture
+def small_store(tmp_path: Path) -> Path:
+    """Two departments and the county, 2023 and 2024, read into a store (for the batch tests)."""
+    from kit.demo import write_demo
+    from kit.readers import read_file
+    from kit.store import Store
+
+    st = tmp_path / "s.sqlite"
+    with Store(st) as s:
+        for p in write_demo(tmp_path / "d", departments=2, years=(2023, 2024)):
+            s.put(read_file(p))
+    return st

@@ -22,12 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def store(tmp_path):
-    st = tmp_path / "s.sqlite"
-    with Store(st) as s:
-        for p in write_demo(tmp_path / "d", departments=2, years=(2023, 2024)):
-            s.put(read_file(p))
-    return st
+def store(small_store):
+    return small_store
 
 
 def _keys(store, outputs, **kw):

@@ -113,12 +113,8 @@ def test_readers_while_an_ingest_writes(tmp_path):
 
 
 @pytest.fixture
-def store(tmp_path):
-    st = tmp_path / "s.sqlite"
-    with Store(st) as s:
-        for p in write_demo(tmp_path / "d", departments=2, years=(2023, 2024)):
-            s.put(read_file(p))
-    return st
+def store(small_store):
+    return small_store
 
 
 @pytest.mark.slow
