@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import subprocess
 import tempfile
 from importlib import resources
 from pathlib import Path
@@ -275,10 +276,10 @@ class WarmKernel:
 
         papermill_engines.register("xxgk-warm", _warm_engine())
         last: Exception | None = None
-        for attempt in range(self.retries):
+        for _ in range(self.retries):
             try:
                 km = KernelManager(kernel_name=KERNEL)
-                km.start_kernel(stderr=open(os.devnull, "w"))  # noqa: SIM115  (kernel's own log noise)
+                km.start_kernel(stderr=subprocess.DEVNULL)  # the kernel's own log noise
                 self.km = km
                 return
             except Exception as e:  # kernel start can race under load: retry (toolchain.md)
@@ -309,7 +310,7 @@ class WarmKernel:
         import papermill as pm
         from papermill.exceptions import PapermillExecutionError
 
-        for attempt in (1, 2):
+        for attempt in (1, 2):  # a second attempt only after the kernel died mid-run
             if not self.alive():
                 self.stop()
                 self.start()

@@ -1,7 +1,6 @@
 """Crash safety: ingest and batch killed at any moment (SIGKILL) lose nothing and leave nothing half-made."""
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kit.batch import plan, run
-from kit.demo import make_report, numbers, write_demo
+from kit.demo import make_report, numbers
 from kit.forms import text as report_text
 from kit.readers import read_file
 from kit.schema import get_format

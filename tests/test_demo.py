@@ -104,7 +104,7 @@ def test_narrative_numbers_match_the_tables(county):
         reports = {(a, y): s.get(a, y) for a, y, _ in s.entries()}
     checked = 0
     for (agency, year), r in reports.items():
-        c = lambda cid: r.cells.get(cid)  # noqa: E731
+        c = r.cells.get
         prev = reports.get((agency, year - 1))
         peers = [reports[(p.name, year)] for p in reg.peers(agency) if (p.name, year) in reports]
         facts = {}

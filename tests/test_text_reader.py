@@ -5,7 +5,6 @@ import random
 
 import pytest
 
-from conftest import corpus_files, expected
 from kit.demo import numbers, report_text
 from kit.errors import InputError
 from kit.readers import read_file
@@ -117,7 +116,7 @@ def test_gbk_file(tmp_path):
 def test_annotations_units_and_thousands():
     cells = _cells(6)
     text = report_text("甲局", 2024, cells, "pipe")
-    text = text.replace(f"| 规章 | 0 | 0 | 0 |", "| 规章 | 22（其中修订16件） | 55（含自然失效29件） | 1,235 |")
+    text = text.replace("| 规章 | 0 | 0 | 0 |", "| 规章 | 22（其中修订16件） | 55（含自然失效29件） | 1,235 |")
     r = read_text(text, "x.txt")
     assert (r.cells["t2.rules.issued"], r.raw["t2.rules.issued"]) == (22, "22（其中修订16件）")
     assert (r.cells["t2.rules.repealed"], r.raw["t2.rules.repealed"]) == (55, "55（含自然失效29件）")

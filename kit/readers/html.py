@@ -64,8 +64,7 @@ def _table_grid(table: etree._Element) -> list[list[str | None]]:
             except ValueError:
                 rs = cs = 1
             row.append(_cell_text(td))
-            for dj in range(1, cs):
-                row.append(None)
+            row.extend([None] * (cs - 1))
             for di in range(1, rs):
                 for dj in range(cs):
                     pending[(i + di, j + dj)] = True

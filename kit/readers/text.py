@@ -144,7 +144,6 @@ def tokens_in(doc: TextDoc, start: int, end: int, *, next_ordinal: str | None = 
     toks: list[Token] = []
     started = False
     last_end = start
-    pos = start
     for line_m in re.finditer(r"[^\n]*\n?", text[start:end]):
         line_start = start + line_m.start()
         line = line_m.group(0)
@@ -209,7 +208,6 @@ def tokens_in(doc: TextDoc, start: int, end: int, *, next_ordinal: str | None = 
                 return toks, last_end  # prose after the values: the row has ended
             glue = False
             i += len(word)
-        pos = line_start + len(line)
     return toks, last_end
 
 
