@@ -44,3 +44,22 @@ def test_batch_path_skips_the_slow_grammar_import():
             "print(sys.modules.get('rfc3987_syntax', 'absent'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out in ("None", "absent")
+
+
+def test_imports_run_one_way():
+    """docs/architecture.md: readers and checks never import the store, render, batch or cli; only cli exits."""
+    import ast
+    from pathlib import Path
+
+    kit_dir = Path(__file__).resolve().parents[1] / "kit"
+    forbidden = {"store", "render", "batch", "cli", "review", "data"}
+    for sub in ("readers", "checks"):
+        for path in (kit_dir / sub).glob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    top = node.module.split(".")[0]
+                    assert not (node.level >= 2 and top in forbidden), f"{path.name} imports {node.module}"
+    for path in kit_dir.rglob("*.py"):
+        if path.name != "cli.py":
+            src = path.read_text(encoding="utf-8")
+            assert "sys.exit(" not in src, path

@@ -8,8 +8,7 @@ Num = int | float
 
 
 def unknown_cells(report: Report) -> set[str]:
-    """Cells the reader flagged (ambiguous, unreadable, missing...)."""
-    return {c for f in report.findings if f.rule.startswith("extract.") and f.severity != "info" for c in f.cells}
+    return report.unknown_cells()
 
 
 def value(report: Report, cid: str, unknown: set[str]) -> Num | None:

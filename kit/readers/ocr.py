@@ -286,7 +286,6 @@ def scan_to_text(data: bytes, path: str, kind: str) -> str:
 
 def flag_uncertain(report: Report) -> None:
     """Name every uncertain OCR cell, flag identity breaks, and refuse a table with too many flags."""
-    from ..checks.values import unknown_cells
     from ..schema import get_format
 
     fmt = get_format(report.format)
@@ -299,7 +298,7 @@ def flag_uncertain(report: Report) -> None:
                 "extract.ocr_uncertain", "warning",
                 f"{cid} 识别为“{m.group(1)}”，置信度 {float(m.group(2)):.2f}，请对照原件核对后补录。",
                 cells=[cid], actual={"text": m.group(1), "confidence": float(m.group(2))}))
-    unknown = unknown_cells(report)
+    unknown = report.unknown_cells()
     # a row or group that breaks its own identity while the rest of the table holds: its cells are suspect
     t3, t4 = fmt.table("t3"), fmt.table("t4")
     for table in (t3, t4):
