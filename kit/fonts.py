@@ -13,7 +13,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-RECIPE = "gb2312-ttf-1"  # change when the subset recipe changes
+RECIPE = "gb2312-ttf-2"  # change when the subset recipe changes
 
 
 def full_font() -> Path:
@@ -29,7 +29,10 @@ def cache_dir() -> Path:
 
 
 def _codepoints() -> set[int]:
-    cps = set(range(0x20, 0x7F)) | set(range(0xA0, 0x180))
+    # ASCII, Latin-1, all general punctuation (GB2312 lacks the em dash U+2014), numbers in circles,
+    # arrows and CJK punctuation, then every GB2312 character
+    cps = set(range(0x20, 0x7F)) | set(range(0xA0, 0x180)) | set(range(0x2010, 0x2070)) | \
+        set(range(0x2150, 0x2200)) | set(range(0x2460, 0x2500)) | set(range(0x3000, 0x3040))
     for cp in [*range(0x2000, 0x3100), *range(0x4E00, 0xA000), *range(0xFF00, 0xFFF0)]:
         try:
             chr(cp).encode("gb2312")
