@@ -287,7 +287,7 @@ def demo(data_dir: str, store: str | None, outputs: str | None, to: str, workers
         click.echo(f"demo data: {len(paths)} reports written to {folder}")
     read = unchanged = 0
     with Store(store) as st:
-        known = {(r[0], r[1]) for r in st.db.execute("SELECT source, sha256 FROM reports")}
+        known = st.sources()
         for p in paths:
             if (p.name, hashlib.sha256(p.read_bytes()).hexdigest()) in known:
                 unchanged += 1

@@ -1,7 +1,6 @@
 """The report model: one agency's report for one year, as read from one file."""
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -79,9 +78,6 @@ class Report:
             "findings": [f.to_dict() for f in self.findings],
             "provenance": asdict(self.provenance),
         }
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Report":

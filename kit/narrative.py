@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import statistics
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Iterable
 
 from .model import Finding, Report
 
@@ -188,10 +188,3 @@ def _findings(findings: list[Finding]) -> list[Sentence]:
 
 def narrative_html(items: list[Sentence]) -> str:
     return "".join(f"<p>{html.escape(s.text)}</p>" for s in items)
-
-
-def facts_of(items: list[Sentence]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for s in items:
-        out.update(s.facts)
-    return out

@@ -148,10 +148,6 @@ class Store:
         except sqlite3.Error as e:
             raise StoreError(f"cannot store {report.provenance.source}: {e}") from None
 
-    def delete(self, agency: str, year: int) -> bool:
-        with self._transaction() as db:
-            return db.execute("DELETE FROM reports WHERE agency = ? AND year = ?", (agency, year)).rowcount > 0
-
     # -- reading --------------------------------------------------------------------------
     def entries(self) -> list[tuple[str, int, str]]:
         """(agency, year, format) of every stored report, sorted."""
@@ -162,9 +158,9 @@ class Store:
         """(agency, year) -> content hash of every stored report, in one query."""
         return {(a, y): h for a, y, h in self.db.execute("SELECT agency, year, content_sha FROM reports")}
 
-    def source_sha(self, agency: str, year: int) -> str | None:
-        row = self.db.execute("SELECT sha256 FROM reports WHERE agency = ? AND year = ?", (agency, year)).fetchone()
-        return row[0] if row else None
+    def sources(self) -> set[tuple[str, str]]:
+        """(source file name, its sha256) of every stored report."""
+        return {(s, h) for s, h in self.db.execute("SELECT source, sha256 FROM reports")}
 
     def get(self, agency: str, year: int) -> Report:
         row = self.db.execute("SELECT id, agency, year, format, title, source, sha256, reader, size "

@@ -164,11 +164,11 @@ def _agree(readings: Sequence[Reading], width: int) -> Resolution:
 
 
 def choose(candidates: Sequence[Sequence[Reading] | None],
-           score: Callable[[list[Reading | None]], int]) -> tuple[list[Resolution | None], bool]:
+           score: Callable[[list[Reading | None]], int]) -> list[Resolution | None]:
     """Pick one reading per row maximising ``score(rows)``; disagreeing cells become ambiguous.
 
-    ``candidates[i]`` is None for a row that is absent. Returns the per-row resolutions and
-    whether the search was exhaustive.
+    ``candidates[i]`` is None for a row that is absent. Past MAX_COMBINATIONS the rows are not
+    searched together: each row's own disagreements are reported ambiguous.
     """
     fixed: list[list[Reading]] = [list(c) if c else [] for c in candidates]
     free = [i for i, c in enumerate(fixed) if len(c) > 1]
@@ -176,7 +176,7 @@ def choose(candidates: Sequence[Sequence[Reading] | None],
     for i in free:
         total *= len(fixed[i])
     if not free or total > MAX_COMBINATIONS:
-        return [(_agree(c, len(c[0])) if c else None) for c in fixed], not free
+        return [(_agree(c, len(c[0])) if c else None) for c in fixed]
     best_score: int | None = None
     best: list[list[Reading | None]] = []
     for combo in itertools.product(*(fixed[i] for i in free)):
@@ -192,7 +192,7 @@ def choose(candidates: Sequence[Sequence[Reading] | None],
     for i, c in enumerate(fixed):
         picked = [b[i] for b in best]
         out.append(_agree([p for p in picked if p is not None], len(c[0])) if c else None)
-    return out, True
+    return out
 
 
 def holds(total: Value, parts: Iterable[Value]) -> bool | None:

@@ -10,11 +10,6 @@ from .segment import Reading, Resolution, Token, Value, choose, holds, row_readi
 RowTokens = dict[str, list[Token] | None]  # row id -> tokens (None: the row's label was not found)
 
 
-def _kinds(table: Table, row_id: str) -> list[str]:
-    row = next(r for r in table.rows if r.id == row_id)
-    return [c.kind for c in row.columns]
-
-
 def _t3_score(table: Table, rows: Sequence[Reading | None]) -> int:
     """How many of S1, S2, O1 hold (each row, each column) for one choice of readings."""
     by_id = {r.id: rows[i] for i, r in enumerate(table.rows)}
@@ -100,9 +95,9 @@ def resolve(fmt: FormatVersion, table: Table, tokens: RowTokens, *, found: bool,
         cands.append(rs)
 
     if table.id == "t3":
-        resolved, _ = choose(cands, lambda rows: _t3_score(table, rows))
+        resolved = choose(cands, lambda rows: _t3_score(table, rows))
     else:
-        resolved, _ = choose(cands, lambda rows: 0)
+        resolved = choose(cands, lambda rows: 0)
     for row, res in zip(table.rows, resolved):
         _store(table, row.id, [row.cell_id(table.id, c) for c in row.columns], res, cells, raw, findings)
     return cells, raw, findings
@@ -162,6 +157,6 @@ def _resolve_t4(table: Table, toks: list[Token] | None, cells: dict[str, Value],
         return cells, raw, findings
     best = max(_s4_score(table, r) for r in rs)
     rs = [r for r in rs if _s4_score(table, r) == best]
-    resolved, _ = choose([rs], lambda rows: 0)
+    resolved = choose([rs], lambda rows: 0)
     _store(table, "t4", ids, resolved[0], cells, raw, findings)
     return cells, raw, findings
