@@ -100,15 +100,11 @@ def peer_reports(agency: str, year: int, store: str | Path | None = None,
     return out
 
 
-def peers_frame(agency: str, year: int, store: str | Path | None = None,
-                registry: str | Path | None = None) -> pd.DataFrame:
-    """The agency and its peers in one year (index: agency): applications, disclosure and correction rates."""
-    peers = peer_reports(agency, year, store, registry)
+def peers_frame(report: Report, peers: list[Report]) -> pd.DataFrame:
+    """A report and its peers' (index: agency): applications, disclosure and correction rates."""
     if not peers:
         return pd.DataFrame(columns=["格式", *HEADLINE, "公开率", "纠错率"])
-    with Store(store, create=False) as s:
-        mine = s.get(agency, int(year))
-    rows = [{"机关": r.agency, **yearly(r)} for r in [mine, *peers]]
+    rows = [{"机关": r.agency, **yearly(r)} for r in [report, *peers]]
     return pd.DataFrame(rows).set_index("机关")
 
 

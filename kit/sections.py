@@ -59,13 +59,15 @@ def history_section(agency: str, year: int, store: str | Path | None = None, yea
     return _section("history", f"历年比较（{history.index[0]}—{history.index[-1]}年）", body)
 
 
-def peers_section(agency: str, year: int, store: str | Path | None = None, registry: str | Path | None = None) -> str:
+def peers_section(report: Report, peer_list: list[Report], registry: str | Path | None = None) -> str:
+    """The report among its peers (from :func:`kit.peer_reports`), or a sentence when there are none."""
     from .charts import figure_html, peer_chart
     from .data import peers_frame
 
+    agency, year = report.agency or "", report.year
     if not registry:
         return _section("peers", "同级比较", _note("未提供机关名录（registry），无法确定同级机关，本节从略。"))
-    peers = peers_frame(agency, year, store, registry)
+    peers = peers_frame(report, peer_list)
     if len(peers) < 2:
         return _section("peers", "同级比较", _note(f"名录中没有与本机关同地区同级、且有{year}年报告的机关，暂无可比较的对象。"))
     n = len(peers)
