@@ -44,22 +44,26 @@ def _zip(path: Path, entries: dict[str, bytes]) -> Path:
     return path
 
 
+def _with_entity(package: bytes, entry: str, path: Path, patch) -> Path:
+    """Rewrite one XML entry of an Office package (to plant an external entity in it)."""
+    src = zipfile.ZipFile(io.BytesIO(package))
+    return _zip(path, {n: patch(src.read(n)) if n == entry else src.read(n) for n in src.namelist()})
+
+
+def _doctype(secret_file: Path) -> bytes:
+    return f'<!DOCTYPE x [<!ENTITY s SYSTEM "{secret_file.as_uri()}">]>'.encode()
+
+
 def _xxe_xlsx(path: Path, secret_file: Path) -> Path:
     import openpyxl
 
     wb = openpyxl.Workbook()
-    wb.active["A1"] = "placeholder"
+    wb.active["A1"] = 0  # a number cell, <v>0</v>, where the entity reference goes
     buf = io.BytesIO()
     wb.save(buf)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    out = {}
-    for name in src.namelist():
-        data = src.read(name)
-        if name == "xl/worksheets/sheet1.xml":
-            data = data.replace(b"<worksheet", f'<!DOCTYPE w [<!ENTITY s SYSTEM "{secret_file.as_uri()}">]><worksheet'.encode(), 1)
-            data = data.replace(b"<v>0</v>", b"<v>&s;</v>")
-        out[name] = data
-    return _zip(path, out)
+    return _with_entity(buf.getvalue(), "xl/worksheets/sheet1.xml", path,
+                        lambda d: d.replace(b"<worksheet", _doctype(secret_file) + b"<worksheet", 1)
+                        .replace(b"<v>0</v>", b"<v>&s;</v>"))
 
 
 def _xxe_docx(path: Path, secret_file: Path) -> Path:
@@ -69,16 +73,18 @@ def _xxe_docx(path: Path, secret_file: Path) -> Path:
     d.add_paragraph("MARK")
     buf = io.BytesIO()
     d.save(buf)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    out = {}
-    for name in src.namelist():
-        data = src.read(name)
-        if name == "word/document.xml":
-            head, rest = data.split(b"?>", 1)
-            data = head + b"?>" + f'<!DOCTYPE d [<!ENTITY s SYSTEM "{secret_file.as_uri()}">]>'.encode() + rest
-            data = data.replace(b"MARK", b"&s;")
-        out[name] = data
-    return _zip(path, out)
+    return _with_entity(buf.getvalue(), "word/document.xml", path,
+                        lambda d: d.replace(b"?>", b"?>" + _doctype(secret_file), 1).replace(b"MARK", b"&s;"))
+
+
+def _assert_secret_not_read(path: Path) -> None:
+    """Refused or read, the file's planted entity never brings the secret into the kit."""
+    try:
+        r = read_file(path)
+    except InputError as e:
+        assert SECRET not in str(e)
+    else:
+        assert SECRET not in repr(r.to_dict())
 
 
 @pytest.fixture
@@ -115,12 +121,7 @@ def test_zip_with_too_many_entries(tmp_path):
 @pytest.mark.parametrize("make,name", [(_xxe_xlsx, "xxe.xlsx"), (_xxe_docx, "xxe.docx")])
 def test_office_external_entity_not_resolved(tmp_path, secret, make, name):
     p = make(tmp_path / name, secret)
-    try:
-        r = read_file(p)
-    except InputError as e:
-        assert SECRET not in str(e)
-    else:
-        assert SECRET not in repr(r.to_dict())
+    _assert_secret_not_read(p)
 
 
 def test_html_entities_and_resources_not_fetched(tmp_path, secret, monkeypatch):
@@ -139,12 +140,7 @@ def test_html_entities_and_resources_not_fetched(tmp_path, secret, monkeypatch):
             f'</head><body><img src="http://evil.invalid/t.png"><p>&s;</p>{rows}</body></html>')
     p = tmp_path / "page.html"
     p.write_text(page, encoding="utf-8")
-    try:
-        r = read_file(p)
-    except InputError as e:
-        assert SECRET not in str(e)
-    else:
-        assert SECRET not in repr(r.to_dict())
+    _assert_secret_not_read(p)
 
 
 def test_pdf_page_and_time_limits(tmp_path, monkeypatch):

@@ -5,7 +5,7 @@ import re
 from typing import Iterator
 
 from ..model import Finding
-from ..schema import get_format
+from ..schema import Row, get_format
 from . import Context, rule
 from .values import fmt, unknown_cells, value
 
@@ -43,20 +43,24 @@ def o1(ctx: Context) -> Iterator[Finding]:
         yield f
 
 
-@rule("S1", "error", "表三各行：六类申请人之和等于总计")
-def s1(ctx: Context) -> Iterator[Finding]:
+def _unbalanced_rows(ctx: Context, table_id: str) -> Iterator[tuple[Row, list[str], list[float], float]]:
+    """Rows of a table whose parts do not add up to their last cell (总计); unknown cells skip the row."""
     r, unknown = ctx.report, unknown_cells(ctx.report)
-    t3, cols, _ = _t3(ctx)
-    for row in t3.rows:
-        ids = [row.cell_id("t3", c) for c in row.columns]
+    for row in get_format(r.format).table(table_id).rows:
+        ids = [row.cell_id(table_id, c) for c in row.columns]
         vals = [value(r, i, unknown) for i in ids]
         if None in vals:
             continue
-        parts, total = vals[:-1], vals[-1]
-        if sum(parts) != total:  # type: ignore[arg-type]
-            yield Finding("S1", "error",
-                          f"表三“{row.label}”一行：六类申请人合计 {'+'.join(fmt(v) for v in parts)} = {fmt(sum(parts))}，"  # type: ignore[arg-type]
-                          f"但总计栏为 {fmt(total)}。", cells=ids, expected=sum(parts), actual=total)  # type: ignore[arg-type]
+        if sum(vals[:-1]) != vals[-1]:  # type: ignore[arg-type]
+            yield row, ids, vals[:-1], vals[-1]  # type: ignore[misc]
+
+
+@rule("S1", "error", "表三各行：六类申请人之和等于总计")
+def s1(ctx: Context) -> Iterator[Finding]:
+    for row, ids, parts, total in _unbalanced_rows(ctx, "t3"):
+        yield Finding("S1", "error",
+                      f"表三“{row.label}”一行：六类申请人合计 {'+'.join(fmt(v) for v in parts)} = {fmt(sum(parts))}，"  # type: ignore[arg-type]
+                      f"但总计栏为 {fmt(total)}。", cells=ids, expected=sum(parts), actual=total)  # type: ignore[arg-type]
 
 
 def _s2(ctx: Context) -> dict[str, tuple[float, Finding]]:
@@ -93,20 +97,12 @@ def s2(ctx: Context) -> Iterator[Finding]:
 
 @rule("S4", "error", "表四各组：维持+纠正+其他+尚未审结=总计")
 def s4(ctx: Context) -> Iterator[Finding]:
-    r, unknown = ctx.report, unknown_cells(ctx.report)
-    t4 = get_format(r.format).table("t4")
-    for row in t4.rows:
-        ids = [row.cell_id("t4", c) for c in row.columns]
-        vals = [value(r, i, unknown) for i in ids]
-        if None in vals:
-            continue
-        parts, total = vals[:-1], vals[-1]
-        if sum(parts) != total:  # type: ignore[arg-type]
-            name = ("行政诉讼（" + row.label + "）") if row.group else row.label
-            yield Finding("S4", "error",
-                          f"表四“{name}”：结果维持 {fmt(parts[0])} + 结果纠正 {fmt(parts[1])} + 其他结果 {fmt(parts[2])}"
-                          f" + 尚未审结 {fmt(parts[3])} = {fmt(sum(parts))}，但总计为 {fmt(total)}。",  # type: ignore[arg-type]
-                          cells=ids, expected=sum(parts), actual=total)  # type: ignore[arg-type]
+    for row, ids, parts, total in _unbalanced_rows(ctx, "t4"):
+        name = ("行政诉讼（" + row.label + "）") if row.group else row.label
+        yield Finding("S4", "error",
+                      f"表四“{name}”：结果维持 {fmt(parts[0])} + 结果纠正 {fmt(parts[1])} + 其他结果 {fmt(parts[2])}"
+                      f" + 尚未审结 {fmt(parts[3])} = {fmt(sum(parts))}，但总计为 {fmt(total)}。",  # type: ignore[arg-type]
+                      cells=ids, expected=sum(parts), actual=total)  # type: ignore[arg-type]
 
 
 @rule("S5", "error", "数值：件数为非负整数，金额为非负数")

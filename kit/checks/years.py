@@ -4,24 +4,25 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..model import Finding
+from ..model import Finding, Report
 from . import Context, rule
 from .tables import APPLICANT
 from .values import fmt, unknown_cells, value
 
 
-def _pair(ctx: Context) -> bool:
+def _previous(ctx: Context) -> Report | None:
+    """Last year's report of the same agency in the same format version, else None."""
     p = ctx.previous
-    return (p is not None and p.agency == ctx.report.agency and p.format == ctx.report.format
-            and p.year is not None and ctx.report.year is not None and p.year == ctx.report.year - 1)
+    ok = (p is not None and p.agency == ctx.report.agency and p.format == ctx.report.format
+          and p.year is not None and ctx.report.year is not None and p.year == ctx.report.year - 1)
+    return p if ok else None
 
 
 @rule("X1", "error", "跨年度：本年“上年结转”等于上年“结转下年度”")
 def x1(ctx: Context) -> Iterator[Finding]:
-    if not _pair(ctx):
+    r, p = ctx.report, _previous(ctx)
+    if p is None:
         return
-    r, p = ctx.report, ctx.previous
-    assert p is not None
     ur, up = unknown_cells(r), unknown_cells(p)
     for c, name in APPLICANT.items():
         now, before = value(r, f"t3.carried_in.{c}", ur), value(p, f"t3.carried_out.{c}", up)
@@ -34,10 +35,9 @@ def x1(ctx: Context) -> Iterator[Finding]:
 
 @rule("X2", "warning", "跨年度：现行有效件数 = 上年现行有效 + 本年制发 − 本年废止", versions=("gov2021",))
 def x2(ctx: Context) -> Iterator[Finding]:
-    if not _pair(ctx):
+    r, p = ctx.report, _previous(ctx)
+    if p is None:
         return
-    r, p = ctx.report, ctx.previous
-    assert p is not None
     ur, up = unknown_cells(r), unknown_cells(p)
     for row, name in (("rules", "规章"), ("normative", "行政规范性文件")):
         issued, repealed, now = (value(r, f"t2.{row}.{c}", ur) for c in ("issued", "repealed", "in_force"))

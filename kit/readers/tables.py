@@ -99,7 +99,7 @@ def resolve(fmt: FormatVersion, table: Table, tokens: RowTokens, *, found: bool,
     else:
         resolved = choose(cands, lambda rows: 0)
     for row, res in zip(table.rows, resolved):
-        _store(table, row.id, [row.cell_id(table.id, c) for c in row.columns], res, cells, raw, findings)
+        _store([row.cell_id(table.id, c) for c in row.columns], res, cells, raw, findings)
     return cells, raw, findings
 
 
@@ -121,7 +121,7 @@ def _by_prose(rs: list[Reading], said: set[float], label: str, ids: list[str],
     return kept
 
 
-def _store(table: Table, label: str, ids: list[str], res: Resolution | None, cells: dict[str, Value],
+def _store(ids: list[str], res: Resolution | None, cells: dict[str, Value],
            raw: dict[str, str], findings: list[Finding]) -> None:
     if res is None:
         cells.update({c: None for c in ids})
@@ -158,5 +158,5 @@ def _resolve_t4(table: Table, toks: list[Token] | None, cells: dict[str, Value],
     best = max(_s4_score(table, r) for r in rs)
     rs = [r for r in rs if _s4_score(table, r) == best]
     resolved = choose([rs], lambda rows: 0)
-    _store(table, "t4", ids, resolved[0], cells, raw, findings)
+    _store(ids, resolved[0], cells, raw, findings)
     return cells, raw, findings
