@@ -33,8 +33,8 @@ def files_by_reader(corpus: Path, tmp: Path) -> dict[str, list[Path]]:
         if kind:
             out[kind].append(p)
     from kit.demo import make_report
-    from kit.excel import write_template
-    from kit.forms import write_docx as docx_report
+    from kit.report.excel import write_template
+    from kit.demo.forms import write_docx as docx_report
 
     out["xlsx"] = []
     for i in range(4):

@@ -27,18 +27,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from . import __version__
-from .errors import KitError
-from .names import output_dir
-from .params import load as load_params
-from .params import validate
-from .render import FORMATS, NOTEBOOK, _atomic_write
+from .errors import BatchLocked, KitError
+from .report.names import output_dir
+from .report.params import load as load_params
+from .report.params import validate
+from .report.render import FORMATS, NOTEBOOK, _atomic_write
 from .store import Store
 
 STATE = ".xxgk"
-
-
-class BatchLocked(KitError):
-    """Another batch holds the outputs folder."""
 
 
 @dataclass
@@ -211,7 +207,7 @@ def _kernel() -> Any:
     if _KERNEL is None:
         import atexit
 
-        from .render import WarmKernel
+        from .report.render import WarmKernel
 
         _KERNEL = WarmKernel()
         _KERNEL.start()
@@ -227,7 +223,7 @@ def warm_up() -> None:
 
 def run_job(job: dict[str, Any], to: tuple[str, ...], outputs: str) -> dict[str, Any]:
     """Render one report; never raises: a failure is a result with the error and the notebook kept."""
-    from .render import export
+    from .report.render import export
 
     t0 = time.perf_counter()
     folder = Path(job["folder"])
@@ -258,7 +254,7 @@ def run_job(job: dict[str, Any], to: tuple[str, ...], outputs: str) -> dict[str,
 
 
 def _counts(job: dict[str, Any]) -> tuple[dict[str, int], str]:
-    from .review import check_report
+    from .findings import check_report
 
     with Store(job["params"]["store"], create=False) as s:
         report = s.get(job["agency"], job["year"])

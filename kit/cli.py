@@ -129,7 +129,7 @@ def check(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None, 
     """Check stored reports against every consistency rule."""
     from .checks import RANK
     from .registry import Registry
-    from .review import check_store
+    from .findings import check_store
 
     reg = Registry.load(registry) if registry else None
     results = check_store(store, agencies=agencies, years=years, registry=reg)
@@ -161,8 +161,8 @@ def render(params_file: str | None, agency: str | None, year: int | None, store:
 
     Give either PARAMS_FILE (YAML) or --agency and --year.
     """
-    from .params import load, validate
-    from .render import render as do_render
+    from .report.params import load, validate
+    from .report.render import render as do_render
     from .store import default_path
 
     fmts = _formats(to)
@@ -188,7 +188,7 @@ def render(params_file: str | None, agency: str | None, year: int | None, store:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .xlsx file to write.")
 def template(version: str | None, agency: str | None, year: int | None, output: str) -> None:
     """Write a fill-in Excel workbook in the official layout."""
-    from .excel import write_template
+    from .report.excel import write_template
     from .schema import version_for_year
 
     version = version or (version_for_year(year) if year else "gov2021")
@@ -204,7 +204,7 @@ def template(version: str | None, agency: str | None, year: int | None, output: 
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The file to write.")
 def export(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None, to: str, output: str) -> None:
     """Export the store as a tidy table (and, for xlsx, one sheet per table in the official layout)."""
-    from .excel import export_workbook, tidy_rows
+    from .report.excel import export_workbook, tidy_rows
     from .store import Store
 
     with Store(store, create=False) as st:
@@ -272,7 +272,7 @@ def demo(data_dir: str, store: str | None, outputs: str | None, to: str, workers
     from .demo import RECIPE, write_demo
     from .readers import read_file
     from .registry import Registry
-    from .review import check_store
+    from .findings import check_store
     from .store import Store
 
     fmts = _formats(to)

@@ -1,18 +1,26 @@
 """The kit's one exception tree.
 
-Every error the library raises on purpose derives from :class:`KitError` and carries
-its context, so that the CLI (the one place that prints for people) can turn it into a
-one-line message and an exit code without a traceback::
+Every error the library raises on purpose derives from :class:`KitError` and carries its context,
+so that the CLI (the one place that prints for people) can turn it into a one-line message and an
+exit code without a traceback::
 
     KitError
+    ├── ConfigError       a setting (an XXGK_* variable) holds a bad value; names it (CLI: exit 2)
     ├── InputError        a file could not be read as a report (names the file, and the
     │   │                 table and cell where it knows them)
-    │   └── UnsupportedInput  the file's form is not one the kit reads
+    │   ├── UnsupportedInput  the file's form is not one the kit reads
+    │   └── NoTextLayer       a PDF without a text layer (a scan: the OCR reader takes it over)
     ├── FormatError       a format-version definition is missing or inconsistent
     ├── StoreError        the SQLite store cannot be opened or written
     │   └── NotFound      no report for the asked agency and year
     ├── ParameterError    notebook parameters that fail validation (names the parameter)
-    └── RenderError       papermill or nbconvert failed (names the notebook left behind)
+    ├── OutputError       an output path that cannot be made safely (names the agency)
+    ├── RenderError       papermill or nbconvert failed (names the notebook left behind)
+    └── BatchLocked       another batch is running on the same outputs folder
+
+Outside the tree, only what a protocol prescribes: ``AttributeError`` from the lazy ``kit``
+module, ``ValueError`` from the PDF renderer's URL fetcher (WeasyPrint reports it as a failed
+fetch) and ``SystemExit`` in the CLI.
 """
 from __future__ import annotations
 
@@ -21,6 +29,10 @@ from pathlib import Path
 
 class KitError(Exception):
     """Base of every error the kit raises on purpose."""
+
+
+class ConfigError(KitError):
+    """A setting with a bad value; the message names the setting and what it expects."""
 
 
 class InputError(KitError):
@@ -38,6 +50,10 @@ class InputError(KitError):
 
 class UnsupportedInput(InputError):
     """The file's form is not one the kit reads."""
+
+
+class NoTextLayer(InputError):
+    """A PDF whose pages have no text: a scan, for the OCR reader."""
 
 
 class FormatError(KitError):
@@ -60,9 +76,17 @@ class ParameterError(KitError):
         super().__init__("invalid parameters: " + "; ".join(problems))
 
 
+class OutputError(KitError):
+    """An output path that cannot be made safely."""
+
+
 class RenderError(KitError):
     """A notebook run or export failed; ``notebook`` is the executed notebook kept."""
 
     def __init__(self, message: str, *, notebook: str | Path | None = None) -> None:
         self.notebook = str(notebook) if notebook else None
         super().__init__(message + (f" (executed notebook kept at {self.notebook})" if notebook else ""))
+
+
+class BatchLocked(KitError):
+    """Another batch holds the outputs folder."""

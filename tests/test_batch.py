@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kit.batch import BatchLocked, lock, plan, run
+from kit.batch import lock, plan, run
+from kit.errors import BatchLocked
 from kit.cli import main
 from kit.demo import write_demo
 from kit.readers import read_file

@@ -14,7 +14,7 @@ import pytest
 
 from kit.batch import plan, run
 from kit.demo import make_report, numbers
-from kit.forms import text as report_text
+from kit.demo.forms import text as report_text
 from kit.readers import read_file
 from kit.schema import get_format
 from kit.store import Store

@@ -9,7 +9,7 @@ import pytest
 from kit.cli import main
 from kit.demo import DEPARTMENTS, GOV, YEARS, write_demo
 from kit.registry import Registry
-from kit.review import check_store
+from kit.findings import check_store
 from kit.store import Store
 
 
@@ -96,7 +96,8 @@ def test_narrative_numbers_match_the_tables(county):
     import re
     import statistics
 
-    from kit.narrative import n, pct, sentences
+    from kit.report.narrative import pct, sentences
+    from kit.schema import number_text as n
 
     root, paths, store = county
     reg = Registry.load(root / "data" / "registry.csv")

@@ -9,7 +9,7 @@ import pytest
 
 from kit.cli import main
 from kit.demo import numbers
-from kit.excel import CHECK_SHEET, SHEET, cell_coordinates
+from kit.report.excel import CHECK_SHEET, SHEET, cell_coordinates
 from kit.store import Store
 
 

@@ -1,4 +1,4 @@
-from kit.fonts import font_for, full_font, pdf_font
+from kit.report.fonts import font_for, full_font, pdf_font
 
 
 def test_cut_down_font_for_common_text_full_font_otherwise():

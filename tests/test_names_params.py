@@ -1,8 +1,8 @@
 import pytest
 
 from kit.errors import ParameterError
-from kit.names import output_dir, safe_name
-from kit.params import load, validate
+from kit.report.names import output_dir, safe_name
+from kit.report.params import load, validate
 
 
 @pytest.mark.parametrize("name", ["../../etc", "a/b", "a\\b", "x\x00y", "CON", "nul.txt", ".", "..", "", "甲" * 300])
@@ -49,7 +49,7 @@ def test_notebook_parameters_named_with_allowed_values():
 
 
 def test_render_validates_before_any_kernel(tmp_path):
-    from kit.render import render
+    from kit.report.render import render
 
     with pytest.raises(ParameterError, match="sections"):
         render({"agency": "甲局", "year": 2024, "sections": ["nope"]}, tmp_path)

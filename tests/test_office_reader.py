@@ -7,7 +7,7 @@ from kit.demo import numbers
 from kit.errors import InputError
 from kit.readers import read_file
 from kit.demo import make_report
-from kit.forms import write_docx
+from kit.demo.forms import write_docx
 
 
 def _cells(seed):

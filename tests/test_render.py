@@ -13,7 +13,7 @@ import pytest
 from kit.demo import write_demo
 from kit.errors import RenderError
 from kit.readers import read_file
-from kit.render import render
+from kit.report.render import render
 from kit.schema import get_format
 from kit.store import Store
 
@@ -123,7 +123,7 @@ def test_chart_has_every_glyph():
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    from kit.charts import applications_chart, figure_html
+    from kit.report.charts import applications_chart, figure_html
 
     hist = pd.DataFrame({"格式": ["gov2019", "gov2021"], "新收申请": [3, 5], "上年结转": [0, 1]}, index=[2020, 2021])
     with warnings.catch_warnings():

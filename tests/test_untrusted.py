@@ -15,7 +15,7 @@ import pytest
 from kit.cli import main
 from kit.demo import make_report, numbers
 from kit.errors import InputError, ParameterError
-from kit.forms import text as report_text
+from kit.demo.forms import text as report_text
 from kit.readers import read_file
 from kit.store import Store
 
@@ -178,14 +178,14 @@ def test_pdf_page_and_time_limits(tmp_path, monkeypatch):
 # -- names and parameters --------------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["../../etc/passwd", "/abs/path", "a\x00b", "CON", "lpt1.txt", "x" * 500, ".."])
 def test_agency_names_never_leave_outputs(tmp_path, name):
-    from kit.names import output_dir
+    from kit.report.names import output_dir
 
     p = output_dir(tmp_path / "outputs", name, 2024)
     assert (tmp_path / "outputs").resolve() in p.parents
 
 
 def test_colliding_names_get_distinct_folders(tmp_path):
-    from kit.names import output_dir
+    from kit.report.names import output_dir
 
     paths = {output_dir(tmp_path, n, 2024) for n in ("甲/局", "甲_局", "甲:局", "甲\\局")}
     assert len(paths) == 4
@@ -200,7 +200,7 @@ def test_colliding_names_get_distinct_folders(tmp_path):
     ({"agency": "a\nimport os", "year": 2024}, "control"),
 ])
 def test_parameters_refused_before_any_kernel(tmp_path, params, word):
-    from kit.render import render
+    from kit.report.render import render
 
     with pytest.raises(ParameterError, match=word):
         render(params, tmp_path / "out")
@@ -208,7 +208,7 @@ def test_parameters_refused_before_any_kernel(tmp_path, params, word):
 
 
 def test_agency_code_stays_text(tmp_path):
-    from kit.params import load
+    from kit.report.params import load
 
     p = tmp_path / "p.yaml"
     p.write_text('agency: "0012"\nyear: 2024\n', encoding="utf-8")
@@ -220,7 +220,7 @@ def test_agency_code_stays_text(tmp_path):
 def test_hostile_narrative_and_names_shown_literally(tmp_path):
     import pdfplumber
 
-    from kit.render import render
+    from kit.report.render import render
 
     marker = tmp_path / "PWNED"
     agency = "<b>恶意</b>局<img src=x onerror=alert(1)>"
@@ -278,8 +278,8 @@ def test_ingest_mixed_folder_stores_only_the_good(tmp_path, secret, capsys):
 
 
 def test_pdf_renderer_fetches_nothing_but_data_and_the_kit_fonts(secret):
-    from kit.fonts import pdf_font
-    from kit.render import _fetcher
+    from kit.report.fonts import pdf_font
+    from kit.report.render import _fetcher
 
     f = _fetcher()
     for url in ("http://evil.invalid/x.png", "https://evil.invalid/x.css", "ftp://evil.invalid/x", secret.as_uri(),

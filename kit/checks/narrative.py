@@ -5,6 +5,7 @@ import re
 from typing import Iterator
 
 from ..model import Finding, Report
+from ..schema import get_format
 from . import Context, rule
 from .values import fmt, unknown_cells, value
 
@@ -15,11 +16,10 @@ _STOP = r"[^。；;，,、：:\d（）()]{0,12}?"
 def _v(r: Report, cid: str) -> float | None:
     v = value(r, cid, unknown_cells(r))
     if cid.endswith(".total") and cid.startswith("t3.") and r.cells.get(cid) is None and v == 0:
-        # a blank 总计 cell: the row's applicant columns say what the row holds
-        row = cid[: -len(".total")]
-        parts = [value(r, f"{row}.{c}", unknown_cells(r)) for c in
-                 ("natural", "commercial", "research", "social", "legal", "other_org")]
-        return None if None in parts else sum(parts)  # type: ignore[arg-type]
+        # a blank 总计 cell: the row's applicant columns (its S1 identity) say what the row holds
+        row = cid.split(".", 1)[1][: -len(".total")]
+        parts = [value(r, c, unknown_cells(r)) for c in get_format(r.format).identity("S1", row).left]
+        return None if None in parts else sum(p for p in parts if p is not None)
     return v
 
 

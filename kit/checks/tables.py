@@ -1,108 +1,94 @@
-"""Identities and values inside one report's tables: O1, S1, S2, S4, S5, the wrong column, blanks."""
+"""Identities and values inside one report's tables: O1, S1, S2, S4, S5, the wrong column, blanks.
+
+The identities themselves are the schema's (:mod:`kit.schema.identities`); the rules only say, in
+words a reviewer can act on, which ones a report breaks and by how much.
+"""
 from __future__ import annotations
 
 import re
 from typing import Iterator
 
-from ..model import Finding
-from ..schema import Row, get_format
+from ..model import Finding, Report
+from ..schema import Identity, balanced, get_format
 from . import Context, rule
-from .values import fmt, unknown_cells, value
+from .values import fmt, getter, unknown_cells
 
-APPLICANT = {"natural": "自然人", "commercial": "商业企业", "research": "科研机构", "social": "社会公益组织",
-             "legal": "法律服务机构", "other_org": "其他", "total": "总计"}
 PLACEHOLDER_RE = re.compile(r"^\s*[/／—–\-－]+\s*$|^\s*无\s*$")
 
 
-def _t3(ctx: Context):  # type: ignore[no-untyped-def]
-    t3 = get_format(ctx.report.format).table("t3")
-    return t3, [c.id for c in t3.rows[0].columns], [r.id for r in t3.rows if r.role == "result"]
+def broken(report: Report, rule_id: str) -> Iterator[tuple[Identity, list[float], list[float]]]:
+    """The identities of one rule that a report breaks, with both sides' values; unknown cells skip one."""
+    get = getter(report)
+    for identity in get_format(report.format).identities(rule_id):
+        vals = identity.values(get)
+        if vals is not None and not balanced(*vals):
+            yield identity, vals[0], vals[1]
 
 
-def _o1(ctx: Context) -> dict[str, tuple[float, Finding]]:
-    r, unknown = ctx.report, unknown_cells(ctx.report)
-    t3, cols, _ = _t3(ctx)
+def column_name(report: Report, identity: Identity) -> str:
+    return get_format(report.format).table(identity.table).column(identity.key).label
+
+
+def _o1(report: Report) -> dict[str, tuple[float, Finding]]:
     out: dict[str, tuple[float, Finding]] = {}
-    for c in cols:
-        ids = [f"t3.{x}.{c}" for x in ("new", "carried_in", "total", "carried_out")]
-        a, b, t, o = (value(r, i, unknown) for i in ids)
-        if None in (a, b, t, o):
-            continue
-        if a + b != t + o:  # type: ignore[operator]
-            out[c] = (a + b - t - o, Finding(  # type: ignore[operator]
-                "O1", "error",
-                f"表三“{APPLICANT[c]}”列：一、本年新收 {fmt(a)} + 二、上年结转 {fmt(b)} = {fmt(a + b)}，"  # type: ignore[operator]
-                f"不等于（七）总计 {fmt(t)} + 四、结转下年度 {fmt(o)} = {fmt(t + o)}（差 {fmt(a + b - t - o)}）。",  # type: ignore[operator]
-                cells=ids, expected=t + o, actual=a + b))  # type: ignore[operator]
+    for identity, (a, b), (t, o) in broken(report, "O1"):
+        out[identity.key] = (a + b - t - o, Finding(
+            "O1", "error",
+            f"表三“{column_name(report, identity)}”列：一、本年新收 {fmt(a)} + 二、上年结转 {fmt(b)} = {fmt(a + b)}，"
+            f"不等于（七）总计 {fmt(t)} + 四、结转下年度 {fmt(o)} = {fmt(t + o)}（差 {fmt(a + b - t - o)}）。",
+            cells=list(identity.cells), expected=t + o, actual=a + b))
     return out
 
 
 @rule("O1", "error", "表三收支平衡：新收+上年结转=总计+结转下年")
 def o1(ctx: Context) -> Iterator[Finding]:
-    for _, f in _o1(ctx).values():
+    for _, f in _o1(ctx.report).values():
         yield f
-
-
-def _unbalanced_rows(ctx: Context, table_id: str) -> Iterator[tuple[Row, list[str], list[float], float]]:
-    """Rows of a table whose parts do not add up to their last cell (总计); unknown cells skip the row."""
-    r, unknown = ctx.report, unknown_cells(ctx.report)
-    for row in get_format(r.format).table(table_id).rows:
-        ids = [row.cell_id(table_id, c) for c in row.columns]
-        vals = [value(r, i, unknown) for i in ids]
-        if None in vals:
-            continue
-        if sum(vals[:-1]) != vals[-1]:  # type: ignore[arg-type]
-            yield row, ids, vals[:-1], vals[-1]  # type: ignore[misc]
 
 
 @rule("S1", "error", "表三各行：六类申请人之和等于总计")
 def s1(ctx: Context) -> Iterator[Finding]:
-    for row, ids, parts, total in _unbalanced_rows(ctx, "t3"):
+    t3 = get_format(ctx.report.format).table("t3")
+    for identity, parts, (total,) in broken(ctx.report, "S1"):
         yield Finding("S1", "error",
-                      f"表三“{row.label}”一行：六类申请人合计 {'+'.join(fmt(v) for v in parts)} = {fmt(sum(parts))}，"  # type: ignore[arg-type]
-                      f"但总计栏为 {fmt(total)}。", cells=ids, expected=sum(parts), actual=total)  # type: ignore[arg-type]
+                      f"表三“{t3.row(identity.key).label}”一行：六类申请人合计 {'+'.join(fmt(v) for v in parts)} = "
+                      f"{fmt(sum(parts))}，但总计栏为 {fmt(total)}。",
+                      cells=list(identity.cells), expected=sum(parts), actual=total)
 
 
-def _s2(ctx: Context) -> dict[str, tuple[float, Finding]]:
-    r, unknown = ctx.report, unknown_cells(ctx.report)
-    t3, cols, leaves = _t3(ctx)
+def _s2(report: Report) -> dict[str, tuple[float, Finding]]:
     out: dict[str, tuple[float, Finding]] = {}
-    for c in cols:
-        ids = [f"t3.{x}.{c}" for x in leaves]
-        vals = [value(r, i, unknown) for i in ids]
-        total = value(r, f"t3.total.{c}", unknown)
-        if None in vals or total is None:
-            continue
-        s = sum(vals)  # type: ignore[arg-type]
-        if s != total:
-            nonzero = [f"{t3_label(ctx, i)} {fmt(v)}" for i, v in zip(ids, vals) if v]
-            out[c] = (s - total, Finding(
-                "S2", "error",
-                f"表三“{APPLICANT[c]}”列：各项办理结果之和为 {fmt(s)}（{'，'.join(nonzero) or '全为0'}），"
-                f"但（七）总计为 {fmt(total)}（差 {fmt(s - total)}）。",
-                cells=ids + [f"t3.total.{c}"], expected=s, actual=total))
+    fmt_ = get_format(report.format)
+    for identity, leaves, (total,) in broken(report, "S2"):
+        s = sum(leaves)
+        nonzero = [f"{t3_label(fmt_.cell(cid)[1].label)} {fmt(v)}" for cid, v in zip(identity.left, leaves) if v]
+        out[identity.key] = (s - total, Finding(
+            "S2", "error",
+            f"表三“{column_name(report, identity)}”列：各项办理结果之和为 {fmt(s)}（{'，'.join(nonzero) or '全为0'}），"
+            f"但（七）总计为 {fmt(total)}（差 {fmt(s - total)}）。",
+            cells=list(identity.cells), expected=s, actual=total))
     return out
 
 
-def t3_label(ctx: Context, cid: str) -> str:
-    _, row, _ = get_format(ctx.report.format).cell(cid)
-    return row.label.split("（区分")[0]
+def t3_label(label: str) -> str:
+    return label.split("（区分")[0]
 
 
 @rule("S2", "error", "表三各列：各项办理结果之和等于（七）总计")
 def s2(ctx: Context) -> Iterator[Finding]:
-    for _, f in _s2(ctx).values():
+    for _, f in _s2(ctx.report).values():
         yield f
 
 
 @rule("S4", "error", "表四各组：维持+纠正+其他+尚未审结=总计")
 def s4(ctx: Context) -> Iterator[Finding]:
-    for row, ids, parts, total in _unbalanced_rows(ctx, "t4"):
-        name = ("行政诉讼（" + row.label + "）") if row.group else row.label
-        yield Finding("S4", "error",
-                      f"表四“{name}”：结果维持 {fmt(parts[0])} + 结果纠正 {fmt(parts[1])} + 其他结果 {fmt(parts[2])}"
-                      f" + 尚未审结 {fmt(parts[3])} = {fmt(sum(parts))}，但总计为 {fmt(total)}。",  # type: ignore[arg-type]
-                      cells=ids, expected=sum(parts), actual=total)  # type: ignore[arg-type]
+    t4 = get_format(ctx.report.format).table("t4")
+    for identity, parts, (total,) in broken(ctx.report, "S4"):
+        row = t4.row(identity.key)
+        name = f"{row.group}（{row.label}）" if row.group else row.label
+        printed = " + ".join(f"{c.label} {fmt(v)}" for c, v in zip(t4.parts, parts))
+        yield Finding("S4", "error", f"表四“{name}”：{printed} = {fmt(sum(parts))}，但总计为 {fmt(total)}。",
+                      cells=list(identity.cells), expected=sum(parts), actual=total)
 
 
 @rule("S5", "error", "数值：件数为非负整数，金额为非负数")
@@ -130,7 +116,8 @@ def s5(ctx: Context) -> Iterator[Finding]:
 def wrong_column(ctx: Context) -> Iterator[Finding]:
     # Two applicant columns off by opposite amounts while 总计 balances: one application counted
     # under the wrong applicant type (format.md §4).
-    for name, failed in (("S2", _s2(ctx)), ("O1", _o1(ctx))):
+    names = {c.id: c.label for c in get_format(ctx.report.format).table("t3").columns}
+    for name, failed in (("S2", _s2(ctx.report)), ("O1", _o1(ctx.report))):
         if "total" in failed:
             continue
         cols = [c for c in failed if c != "total"]
@@ -139,7 +126,7 @@ def wrong_column(ctx: Context) -> Iterator[Finding]:
             d = abs(failed[a][0])
             cells = sorted(set(failed[a][1].cells) | set(failed[b][1].cells))
             yield Finding("wrong_column", "warning",
-                          f"表三“{APPLICANT[a]}”列与“{APPLICANT[b]}”列的{name}差额分别为 {fmt(failed[a][0])} 和 "
+                          f"表三“{names[a]}”列与“{names[b]}”列的{name}差额分别为 {fmt(failed[a][0])} 和 "
                           f"{fmt(failed[b][0])}，而总计列平衡：可能有 {fmt(d)} 件申请填在了错误的申请人类别列。",
                           cells=cells, expected=0, actual={a: failed[a][0], b: failed[b][0]})
 

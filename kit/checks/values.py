@@ -2,7 +2,10 @@
 reader could not read makes the identity inconclusive."""
 from __future__ import annotations
 
+from typing import Callable
+
 from ..model import Report
+from ..schema import number_text
 
 Num = int | float
 
@@ -19,9 +22,12 @@ def value(report: Report, cid: str, unknown: set[str]) -> Num | None:
     return 0 if v is None else v
 
 
+def getter(report: Report) -> Callable[[str], Num | None]:
+    """``value`` for every cell of one report, as the identities take it."""
+    unknown = unknown_cells(report)
+    return lambda cid: value(report, cid, unknown)
+
+
 def fmt(v: Num | None) -> str:
-    if v is None:
-        return "空"
-    if isinstance(v, float) and not v.is_integer():
-        return f"{v:.6f}".rstrip("0").rstrip(".")
-    return str(int(v))
+    """A number in a finding's message (the schema's one formatter; 空 for a cell without one)."""
+    return number_text(v, blank="空")

@@ -5,8 +5,8 @@ import re
 from typing import Iterator
 
 from ..model import Finding, Report
+from ..schema import get_format
 from . import Context, rule
-from .tables import APPLICANT
 from .values import fmt, unknown_cells, value
 
 
@@ -24,7 +24,8 @@ def x1(ctx: Context) -> Iterator[Finding]:
     if p is None:
         return
     ur, up = unknown_cells(r), unknown_cells(p)
-    for c, name in APPLICANT.items():
+    for col in get_format(r.format).table("t3").columns:
+        c, name = col.id, col.label
         now, before = value(r, f"t3.carried_in.{c}", ur), value(p, f"t3.carried_out.{c}", up)
         if now is None or before is None or now == before:
             continue
@@ -39,7 +40,8 @@ def x2(ctx: Context) -> Iterator[Finding]:
     if p is None:
         return
     ur, up = unknown_cells(r), unknown_cells(p)
-    for row, name in (("rules", "规章"), ("normative", "行政规范性文件")):
+    t2 = get_format(r.format).table("t2")
+    for row, name in ((x.id, x.label) for x in t2.rows if any(c.id == "in_force" for c in x.columns)):
         issued, repealed, now = (value(r, f"t2.{row}.{c}", ur) for c in ("issued", "repealed", "in_force"))
         before = value(p, f"t2.{row}.in_force", up)
         if None in (issued, repealed, now, before):

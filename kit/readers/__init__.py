@@ -8,7 +8,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from ..errors import InputError, UnsupportedInput
+from ..errors import InputError, NoTextLayer, UnsupportedInput
 from ..model import Report
 from .text import read_text
 
@@ -91,7 +91,7 @@ def read_file(path: str | Path, *, agency: str | None = None, year: int | None =
         report = read_text(html_to_text(decode_html(data, str(p)), str(p)), str(p), agency=agency, year=year,
                            reader="html")
     elif kind == "pdf":
-        from .pdf import NoTextLayer, pdf_to_text
+        from .pdf import pdf_to_text
 
         try:
             report = read_text(pdf_to_text(data, str(p)), str(p), agency=agency, year=year, reader="pdf")

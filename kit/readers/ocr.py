@@ -299,21 +299,20 @@ def flag_uncertain(report: Report) -> None:
                 f"{cid} 识别为“{m.group(1)}”，置信度 {float(m.group(2)):.2f}，请对照原件核对后补录。",
                 cells=[cid], actual={"text": m.group(1), "confidence": float(m.group(2))}))
     unknown = report.unknown_cells()
-    # a row or group that breaks its own identity while the rest of the table holds: its cells are suspect
-    t3, t4 = fmt.table("t3"), fmt.table("t4")
-    for table in (t3, t4):
-        for row in table.rows:
-            ids = [row.cell_id(table.id, c) for c in row.columns]
-            vals = [report.cells.get(i) for i in ids]
-            if any(i in unknown for i in ids) or None in vals:
-                continue
-            if sum(vals[:-1]) != vals[-1]:  # type: ignore[arg-type]
-                report.findings.append(Finding(
-                    "extract.ocr_identity", "warning",
-                    f"“{row.label}”一行识别出的数字相加不等于总计，可能有数字识别错误，请对照原件核对。", cells=ids))
+    # a row or group that breaks its own identity (S1, S4) while the rest of the table holds: its
+    # cells are suspect (a blank counts as unknown here: nothing to compare)
+    for identity in fmt.identities():
+        if identity.each != "row" or unknown.intersection(identity.cells):
+            continue
+        if identity.holds(report.cells.get) is False:
+            row = fmt.table(identity.table).row(identity.key)
+            report.findings.append(Finding(
+                "extract.ocr_identity", "warning",
+                f"“{row.label}”一行识别出的数字相加不等于总计，可能有数字识别错误，请对照原件核对。",
+                cells=list(identity.cells)))
     # refusal counts what recognition could not read; identity breaks alone may be the agency's own
     unreadable = ("extract.ocr_uncertain", "extract.unreadable", "extract.no_values", "extract.ambiguous")
-    for table in (fmt.table("t2"), t3, t4):
+    for table in fmt.tables:
         ids = table.cell_ids()
         flagged = {c for f in report.findings if f.rule in unreadable for c in f.cells} & set(ids)
         # rows missing between rows that were found were lost by recognition; rows missing at the

@@ -12,12 +12,8 @@ import signal
 import threading
 from typing import Iterator
 
-from ..errors import InputError
+from ..errors import InputError, NoTextLayer
 from .grid import grid_lines
-
-class NoTextLayer(InputError):
-    """A PDF whose pages have no text: a scan, for the OCR reader."""
-
 
 DEFAULT_PAGES = 200
 DEFAULT_SECONDS = 60

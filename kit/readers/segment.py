@@ -12,7 +12,7 @@ import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 Value = int | float | None
 
@@ -193,11 +193,3 @@ def choose(candidates: Sequence[Sequence[Reading] | None],
         picked = [b[i] for b in best]
         out.append(_agree([p for p in picked if p is not None], len(c[0])) if c else None)
     return out
-
-
-def holds(total: Value, parts: Iterable[Value]) -> bool | None:
-    """True/False when every value is present, None when a blank makes it unknown."""
-    ps = list(parts)
-    if total is None or any(p is None for p in ps):
-        return None
-    return abs(sum(ps) - total) < 1e-9  # type: ignore[arg-type]

@@ -5,38 +5,28 @@ from typing import Sequence
 
 from ..model import Finding
 from ..schema import FormatVersion, Table, number_text
-from .segment import Reading, Resolution, Token, Value, choose, holds, row_readings
+from .segment import Reading, Resolution, Token, Value, choose, row_readings
 
 RowTokens = dict[str, list[Token] | None]  # row id -> tokens (None: the row's label was not found)
 
 
-def _t3_score(table: Table, rows: Sequence[Reading | None]) -> int:
-    """How many of S1, S2, O1 hold (each row, each column) for one choice of readings."""
-    by_id = {r.id: rows[i] for i, r in enumerate(table.rows)}
-    width = len(table.rows[0].columns)
+def score(table: Table, rows: Sequence[Reading | None]) -> int:
+    """How many of the table's identities hold for one choice of readings (one per row, None: absent).
 
-    def val(rid: str, j: int) -> Value:
-        r = by_id.get(rid)
-        return r[j][0] if r else None
-
-    score = 0
-    for r in rows:
-        if r and holds(r[-1][0], [c[0] for c in r[:-1]]):
-            score += 1
-    leaves = [r.id for r in table.rows if r.role == "result"]
-    for j in range(width):
-        if holds(val("total", j), [val(rid, j) for rid in leaves]):
-            score += 1
-        a, b, t, o = val("new", j), val("carried_in", j), val("total", j), val("carried_out", j)
-        if None not in (a, b, t, o) and a + b == t + o:  # type: ignore[operator]
-            score += 1
-    return score
+    表三: S1 per row, S2 and O1 per column; 表四: S4 per group; 表二 has none (always 0).
+    """
+    values: dict[str, Value] = {}
+    for row, reading in zip(table.rows, rows):
+        if reading:
+            for col, (v, _) in zip(row.columns, reading):
+                values[row.cell_id(table.id, col)] = v
+    return sum(1 for i in table.identities if i.holds(values.get))
 
 
-def _s4_score(table: Table, reading: Reading) -> int:
-    n = len(table.rows[0].columns)
-    return sum(1 for g in range(len(table.rows))
-               if holds(reading[g * n + n - 1][0], [c[0] for c in reading[g * n:g * n + n - 1]]))
+def _own_identities_hold(table: Table, row_id: str, ids: list[str], reading: Reading) -> bool:
+    """Whether every identity within one row (S1) holds for a reading of that row alone."""
+    values = dict(zip(ids, (v for v, _ in reading)))
+    return all(i.holds(values.get) for i in table.identities if i.each == "row" and i.key == row_id)
 
 
 def resolve(fmt: FormatVersion, table: Table, tokens: RowTokens, *, found: bool,
@@ -87,17 +77,13 @@ def resolve(fmt: FormatVersion, table: Table, tokens: RowTokens, *, found: bool,
                                     f"“{row.label}”一行印的是“{printed}”，无法读成{len(kinds)}个数。",
                                     cells=ids, actual=printed))
             continue
-        if table.id == "t3":
-            s1 = [r for r in rs if holds(r[-1][0], [c[0] for c in r[:-1]])]
-            rs = s1 or rs
+        if any(i.each == "row" and i.key == row.id for i in table.identities):
+            rs = [r for r in rs if _own_identities_hold(table, row.id, ids, r)] or rs
         elif len(rs) > 1 and hints and hints.get(row.id):
             rs = _by_prose(rs, hints[row.id], row.label, ids, findings)
         cands.append(rs)
 
-    if table.id == "t3":
-        resolved = choose(cands, lambda rows: _t3_score(table, rows))
-    else:
-        resolved = choose(cands, lambda rows: 0)
+    resolved = choose(cands, lambda rows: score(table, rows))
     for row, res in zip(table.rows, resolved):
         _store([row.cell_id(table.id, c) for c in row.columns], res, cells, raw, findings)
     return cells, raw, findings
@@ -155,8 +141,14 @@ def _resolve_t4(table: Table, toks: list[Token] | None, cells: dict[str, Value],
         findings.append(Finding("extract.unreadable", "error",
                                 f"表四印的是“{printed}”，无法读成15个数。", cells=ids, actual=printed))
         return cells, raw, findings
-    best = max(_s4_score(table, r) for r in rs)
-    rs = [r for r in rs if _s4_score(table, r) == best]
+    # the one printed run holds all three groups: score each reading as the table's rows
+    n = len(table.columns)
+
+    def by_rows(r: Reading) -> int:
+        return score(table, [r[g * n:(g + 1) * n] for g in range(len(table.rows))])
+
+    best = max(by_rows(r) for r in rs)
+    rs = [r for r in rs if by_rows(r) == best]
     resolved = choose([rs], lambda rows: 0)
     _store(ids, resolved[0], cells, raw, findings)
     return cells, raw, findings

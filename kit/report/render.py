@@ -20,15 +20,15 @@ from nbconvert.exporters import Exporter, HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import default
 
-from .errors import RenderError
+from ..errors import RenderError
 
 KERNEL = "python3"
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "report.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "report.ipynb"
 FORMATS = ("html", "pdf")
 
 
 def css() -> str:
-    return resources.files("kit.templates").joinpath("report.css").read_text(encoding="utf-8")
+    return resources.files("kit.report.templates").joinpath("report.css").read_text(encoding="utf-8")
 
 
 class _KeepDisplays(Preprocessor):

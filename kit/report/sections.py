@@ -9,7 +9,7 @@ import html
 from pathlib import Path
 from typing import Iterable
 
-from .model import Finding, Report
+from ..model import Finding, Report
 
 
 def _section(sid: str, title: str, body: str) -> str:
@@ -28,8 +28,8 @@ def narrative_section(report: Report, previous: Report | None, peers: Iterable[R
 
 
 def previous_report(report: Report, store: str | Path | None = None) -> Report | None:
-    from .errors import NotFound
-    from .store import Store
+    from ..errors import NotFound
+    from ..store import Store
 
     if not report.agency or not report.year:
         return None

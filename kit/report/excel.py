@@ -1,16 +1,16 @@
 """Excel: the fill-in template agencies already work in, and the store exported for reviewers.
 
 The template is one sheet in the official layout (merged headers, label cells locked, number cells
-validated as non-negative) plus a 核对 sheet whose formulas show the 总计 column and the O1 balance
-live while the agency types. The reader ingests a filled template like any other report.
+validated as non-negative) plus a 核对 sheet whose formulas show every identity of 表三 and 表四
+(S1, S2, O1, S4) live while the agency types. The reader ingests a filled template like any other report.
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Iterable
 
-from .model import Report
-from .schema import FormatVersion, Row, Table, get_format, version_for_year
+from ..model import Report
+from ..schema import TABLE_NAMES, FormatVersion, get_format, official_grid, version_for_year
 
 SHEET = "年度报告"
 CHECK_SHEET = "核对"
@@ -79,76 +79,20 @@ class _Sheet:
         self.row += 2
 
 
-def write_t2(s: _Sheet, table: Table) -> None:
-    blocks: dict[str, list[Row]] = {}
-    for r in table.rows:
-        blocks.setdefault(r.block or "", []).append(r)
-    for item, rows in blocks.items():
-        s.label(s.row, 1, item, c2=3 + 3)
-        s.row += 1
-        cols = rows[0].columns
-        s.label(s.row, 1, "信息内容", c2=3)
-        for j, c in enumerate(cols):
-            s.label(s.row, 4 + j * (3 // len(cols)), c.label, c2=(6 if len(cols) == 1 else 4 + j))
-        s.row += 1
-        for r in rows:
-            s.label(s.row, 1, r.label, c2=3, head=False)
-            for j, c in enumerate(cols):
-                s.value(s.row, 4 + j, r.cell_id("t2", c), c2=(6 if len(cols) == 1 else None))
-            s.row += 1
-    s.row += 1
+def write_table(s: _Sheet, table_id: str) -> None:
+    """One table in the official layout (the schema's grid) from the sheet's current row, then a blank row.
 
-
-def write_t3(s: _Sheet, table: Table) -> dict[str, int]:
-    cols = table.rows[0].columns
-    orgs = [c for c in cols if c.group]
+    表二's label column spans A:C, so its values line up with 表三's below it.
+    """
+    grid = official_grid(s.fmt, table_id, label_span=3 if table_id == "t2" else 1)
     top = s.row
-    s.label(top, 1, table.note or "", r2=top + 2, c2=3)
-    s.label(top, 4, "申请人情况", c2=3 + len(cols))
-    s.label(top + 1, 4, "自然人", r2=top + 2)
-    s.label(top + 1, 5, "法人或其他组织", c2=4 + len(orgs))
-    s.label(top + 1, 3 + len(cols), "总计", r2=top + 2)
-    for j, c in enumerate(orgs):
-        s.label(top + 2, 5 + j, c.label)
-    s.row = top + 3
-    rows_at: dict[str, int] = {}
-    results = [r for r in table.rows if r.role in ("result", "total")]
-    first_result = s.row + 2
-    groups: dict[str, list[int]] = {}
-    for r in table.rows:
-        rows_at[r.id] = s.row
-        if r.role in ("in", "out"):
-            s.label(s.row, 1, r.label, c2=3, head=False)
-        elif r.group and not r.group.startswith("三、"):
-            groups.setdefault(r.group, []).append(s.row)
-            s.label(s.row, 3, r.label, head=False)
+    for b in grid.boxes:
+        r, c = top + b.row, 1 + b.col
+        if b.cell:
+            s.value(r, c, b.cell, c2=c + b.colspan - 1)
         else:
-            s.label(s.row, 2, r.label, c2=3, head=False)
-        for j, c in enumerate(cols):
-            s.value(s.row, 4 + j, r.cell_id("t3", c))
-        s.row += 1
-    s.label(first_result, 1, "三、本年度办理结果", r2=first_result + len(results) - 1)
-    for group, rws in groups.items():
-        s.label(rws[0], 2, group, r2=rws[-1])
-    s.row += 1
-    return rows_at
-
-
-def write_t4(s: _Sheet, table: Table) -> None:
-    cols = table.rows[0].columns
-    n = len(cols)
-    top = s.row
-    s.label(top, 1, "行政复议", c2=n)
-    s.label(top, n + 1, "行政诉讼", c2=3 * n)
-    for j, c in enumerate(cols):
-        s.label(top + 1, 1 + j, c.label, r2=top + 2)
-    s.label(top + 1, n + 1, "未经复议直接起诉", c2=2 * n)
-    s.label(top + 1, 2 * n + 1, "复议后起诉", c2=3 * n)
-    for j, c in enumerate(list(cols) * 2):
-        s.label(top + 2, n + 1 + j, c.label)
-    for j, cid in enumerate(table.cell_ids()):
-        s.value(top + 3, 1 + j, cid)
-    s.row = top + 5
+            s.label(r, c, b.text, r2=r + b.rowspan - 1, c2=c + b.colspan - 1, head=b.kind != "label")
+    s.row = top + grid.height + 1
 
 
 def _validate(s: _Sheet) -> None:
@@ -174,25 +118,24 @@ def _validate(s: _Sheet) -> None:
                 dv.add(coord)
 
 
-def _check_sheet(wb: Any, s: _Sheet, rows_at: dict[str, int], table: Table) -> None:
-    """Live formulas: each 表三 row's applicant sum beside its 总计, and the O1 balance per column."""
+def _check_sheet(wb: Any, s: _Sheet) -> None:
+    """Live formulas, one line per identity of 表三 and 表四 (the schema's: S1 per row, S2 and O1 per
+    column, S4 per group): both sides' sums and whether they agree, while the agency types."""
+    from ..checks import REGISTRY, rules
+
+    list(rules())  # the rule registry, for each identity's title
     ws = wb.create_sheet(CHECK_SHEET)
-    ws.append(["表三各行：六类申请人之和应等于总计"])
-    ws.append(["行", "六类申请人之和", "总计", "是否一致"])
-    for r in table.rows:
-        at = rows_at[r.id]
+    ws.append(["表三、表四的勾稽关系：每行的两边之和应相等"])
+    ws.append(["规则", "行或列", "相加的一方", "等于的一方", "是否一致"])
+    for identity in s.fmt.identities():
+        table = s.fmt.table(identity.table)
+        what = table.row(identity.key).label if identity.each == "row" else table.column(identity.key).label
         i = ws.max_row + 1
-        ws.append([r.label, f"=SUM('{SHEET}'!D{at}:I{at})", f"='{SHEET}'!J{at}", f'=IF(B{i}=C{i},"一致","不一致")'])
-    ws.append([])
-    ws.append(["表三各列收支平衡：一+二 应等于 （七）总计+四"])
-    ws.append(["列", "一+二", "（七）总计+四", "是否一致"])
-    for j, c in enumerate(table.rows[0].columns):
-        col = chr(ord("D") + j)
-        i = ws.max_row + 1
-        ws.append([c.label, f"='{SHEET}'!{col}{rows_at['new']}+'{SHEET}'!{col}{rows_at['carried_in']}",
-                   f"='{SHEET}'!{col}{rows_at['total']}+'{SHEET}'!{col}{rows_at['carried_out']}",
-                   f'=IF(B{i}=C{i},"一致","不一致")'])
-    ws.column_dimensions["A"].width = 60
+        left, right = (",".join(f"'{SHEET}'!{s.where[c]}" for c in side) for side in (identity.left, identity.right))
+        ws.append([f"{identity.rule} {REGISTRY[identity.rule].title}", f"{table.name} {what}", f"=SUM({left})",
+                   f"=SUM({right})", f'=IF(C{i}=D{i},"一致","不一致")'])
+    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["B"].width = 60
     ws.protection.sheet = True
 
 
@@ -228,20 +171,20 @@ def _build(version: str, report: Report | None, agency: str | None, year: int | 
     s.prose("一", "一、总体情况")
     s.label(s.row, 1, "二、主动公开政府信息情况", c2=WIDTH, head=False)
     s.row += 1
-    write_t2(s, fmt.table("t2"))
+    write_table(s, "t2")
     s.label(s.row, 1, "三、收到和处理政府信息公开申请情况", c2=WIDTH, head=False)
     s.row += 1
-    rows_at = write_t3(s, fmt.table("t3"))
+    write_table(s, "t3")
     s.label(s.row, 1, "四、政府信息公开行政复议、行政诉讼情况", c2=WIDTH, head=False)
     s.row += 1
-    write_t4(s, fmt.table("t4"))
+    write_table(s, "t4")
     s.prose("五", "五、存在的主要问题及改进情况")
     s.prose("六", "六、其他需要报告的事项")
     for col, w in zip("ABCDEFGHIJKLMNO", (6, 12, 34) + (9,) * 12):
         ws.column_dimensions[col].width = w
     _validate(s)
     ws.protection.sheet = True
-    _check_sheet(wb, s, rows_at, fmt.table("t3"))
+    _check_sheet(wb, s)
     wb.active = 0
     return wb, s.where
 
@@ -284,7 +227,7 @@ def export_workbook(reports: list[Report], path: str | Path) -> Path:
     data.append(header)
     for row in rows:
         data.append([row[h] for h in header])
-    for tid, name in (("t2", "表二"), ("t3", "表三"), ("t4", "表四")):
+    for tid, name in TABLE_NAMES.items():
         ws = wb.create_sheet(name)
         s = _Sheet(ws, None, get_format("gov2021"))
         for rep in reports:
@@ -292,7 +235,6 @@ def export_workbook(reports: list[Report], path: str | Path) -> Path:
             s.label(s.row, 1, f"{rep.agency} {rep.year}年（{rep.format}）", c2=WIDTH, head=False)
             ws.cell(s.row, 1).font = s.st["bold"]
             s.row += 1
-            {"t2": write_t2, "t3": write_t3, "t4": write_t4}[tid](s, s.fmt.table(tid))
-            s.row += 1
+            write_table(s, tid)
     wb.save(str(path))
     return Path(path)

@@ -13,7 +13,7 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 import jsonschema  # noqa: E402
 import yaml  # noqa: E402
 
-from .errors import ParameterError
+from ..errors import ParameterError
 
 # papermill writes string parameters into the notebook as Python source with naive escaping: a
 # backslash, quote or line break in an (untrusted) agency name could end the string and run code.

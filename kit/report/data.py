@@ -6,9 +6,9 @@ from typing import Any
 
 import pandas as pd
 
-from .model import Report
-from .schema import get_format
-from .store import Store
+from ..model import Report
+from ..schema import get_format
+from ..store import Store
 
 # Headline figures of one report, by cell id (same meaning in both format versions).
 HEADLINE = {
@@ -33,16 +33,14 @@ def load_report(agency: str, year: int, store: str | Path | None = None) -> Repo
 def table_frame(report: Report, table_id: str) -> pd.DataFrame:
     """One statutory table as a DataFrame: rows and columns labelled as printed."""
     table = get_format(report.format).table(table_id)
-    data = []
-    index = []
+    width = len(table.columns)
+    data, index = [], []
     for r in table.rows:
-        index.append((r.block or r.group or "", r.label))
-        data.append([report.cells.get(r.cell_id(table_id, c)) for c in r.columns]
-                    + [None] * (max(len(x.columns) for x in table.rows) - len(r.columns)))
-    width = max(len(x.columns) for x in table.rows)
-    cols = next(x.columns for x in table.rows if len(x.columns) == width)
+        group = r.block or r.group or (table.results_label if r.role in ("result", "total") else None)
+        index.append((group or "", r.label))
+        data.append([report.cells.get(r.cell_id(table_id, c)) for c in r.columns] + [None] * (width - len(r.columns)))
     return pd.DataFrame(data, index=pd.MultiIndex.from_tuples(index, names=["分组", "项目"]),
-                        columns=[c.label for c in cols])
+                        columns=[c.label for c in table.columns])
 
 
 def headline(report: Report) -> dict[str, float | int | None]:
@@ -51,11 +49,11 @@ def headline(report: Report) -> dict[str, float | int | None]:
 
 def yearly(report: Report) -> dict[str, Any]:
     """One report's figures for the comparison charts (same meaning in both format versions)."""
-    from .narrative import OUTCOME_GROUPS, cell, correction_rate, disclosure_rate, outcome
+    from .narrative import cell, correction_rate, disclosure_rate, outcome_shares
 
     row: dict[str, Any] = {"格式": report.format, **headline(report)}
-    for name, prefixes in OUTCOME_GROUPS:
-        row[name] = outcome(report, prefixes)
+    for name, v in outcome_shares(report):
+        row[name] = v
     for name, r in (("行政许可", "license"), ("行政处罚", "penalty"), ("行政强制", "coercion")):
         row[name] = cell(report, f"t2.{r}.decisions")
     parts = {"维持": "upheld", "纠正": "corrected", "其他": "other", "尚未审结": "pending"}
@@ -84,8 +82,8 @@ def history_frame(agency: str, store: str | Path | None = None, *, upto: int | N
 def peer_reports(agency: str, year: int, store: str | Path | None = None,
                  registry: str | Path | None = None) -> list[Report]:
     """Same-year reports of the agency's peers (same region and level in the registry), itself excluded."""
-    from .errors import NotFound
-    from .registry import Registry
+    from ..errors import NotFound
+    from ..registry import Registry
 
     if not registry:
         return []
@@ -135,8 +133,8 @@ def pivot_cell(tidy: pd.DataFrame, cell_id: str) -> pd.DataFrame:
 
 def findings_frame(store: str | Path | None = None, *, registry: str | Path | None = None) -> pd.DataFrame:
     """Every finding of every stored report (the reader's and the checks'), one row each."""
-    from .registry import Registry
-    from .review import check_store
+    from ..registry import Registry
+    from ..findings import check_store
 
     reg = Registry.load(registry) if registry else None
     rows = [{"agency": a, "year": y, "severity": f.severity, "rule": f.rule, "cells": ", ".join(f.cells),

@@ -11,20 +11,15 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .model import Finding, Report
-
-OUTCOME_GROUPS = [("予以公开", ("granted",)), ("部分公开", ("partial",)), ("不予公开", ("deny.",)),
-                  ("无法提供", ("unable.",)), ("不予处理", ("reject.",)), ("其他处理", ("other",))]
+from ..model import Finding, Report
+from ..schema import get_format
+from ..schema import number_text as n
 
 
 @dataclass
 class Sentence:
     text: str
     facts: dict[str, float] = field(default_factory=dict)
-
-
-def n(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:.2f}".rstrip("0").rstrip(".")
 
 
 def pct(v: float) -> str:
@@ -36,19 +31,21 @@ def cell(r: Report, cid: str) -> float | None:
     return None if v is None else float(v)
 
 
-def outcome(r: Report, prefixes: tuple[str, ...]) -> float | None:
-    """Sum of the 表三 总计 cells of the result rows starting with one of ``prefixes``."""
+def outcome(r: Report, outcome_id: str) -> float | None:
+    """One kind of 表三 result (``deny``: 不予公开 ...): the sum of its rows' 总计 cells, None if one is blank."""
+    t3 = get_format(r.format).table("t3")
     total = 0.0
-    for cid, v in r.cells.items():
-        if not (cid.startswith("t3.") and cid.endswith(".total")):
-            continue
-        row = cid[3:-6]
-        if any(row == p or (p.endswith(".") and row.startswith(p)) or (p == "other" and row.startswith("other"))
-               for p in prefixes):
-            if v is None:
-                return None
-            total += float(v)
+    for row in t3.outcome(outcome_id).rows:
+        v = r.cells.get(row.cell_id(t3.id, t3.total))
+        if v is None:
+            return None
+        total += float(v)
     return total
+
+
+def outcome_shares(r: Report) -> list[tuple[str, float | None]]:
+    """(printed name, count) of every kind of result, in the table's order."""
+    return [(o.label, outcome(r, o.id)) for o in get_format(r.format).table("t3").outcomes]
 
 
 def disclosure_rate(r: Report) -> float | None:
@@ -98,8 +95,7 @@ def sentences(report: Report, previous: Report | None = None, peers: Iterable[Re
             out.append(Sentence("本年度没有办结的政府信息公开申请。", {"total": 0}))
         else:
             parts, facts = [], {"total": total}
-            for name, prefixes in OUTCOME_GROUPS:
-                v = outcome(r, prefixes)
+            for name, v in outcome_shares(r):
                 if v:
                     parts.append(f"{name}{n(v)}件（占{pct(v / total)}）")
                     facts[name] = v

@@ -1,0 +1,133 @@
+"""HTML for the report's parts in the official layout (title block, sections, the three tables).
+
+Every text that comes from a report (agency, narrative, printed cell text) goes through
+``html.escape``: input is shown, never interpreted.
+"""
+from __future__ import annotations
+
+import html
+from typing import Any, Iterable
+
+from ..model import Report
+from ..schema import Box, Grid, get_format, number_text, official_grid
+
+SECTION_TABLE = {"二": "t2", "三": "t3", "四": "t4"}
+LABEL_CLASSES = {"label", "note", "vertical", "group"}  # label boxes styled apart (report.css)
+
+
+def esc(text: Any) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def fmt_value(value: Any, raw: str = "") -> str:
+    """A cell as shown: the number, or the printed placeholder for a blank cell."""
+    if value is None:
+        return raw.strip()
+    return number_text(value)
+
+
+def flagged_cells(report: Report) -> dict[str, list[str]]:
+    """cell id -> messages of the findings that name it."""
+    out: dict[str, list[str]] = {}
+    for f in report.findings:
+        if f.severity == "info":
+            continue
+        for c in f.cells:
+            out.setdefault(c, []).append(f.message)
+    return out
+
+
+def _spans(box: Box) -> str:
+    return "".join(f' {k}="{v}"' for k, v in (("rowspan", box.rowspan), ("colspan", box.colspan)) if v > 1)
+
+
+def _td(report: Report, box: Box, flags: dict[str, list[str]]) -> str:
+    cid = box.cell or ""
+    v = report.cells.get(cid)
+    raw = report.raw.get(cid, "")
+    text = fmt_value(v, raw)
+    note = ""
+    if raw and v is not None and raw.strip() != text and not raw.strip().startswith(text + "元"):
+        note = f'<span class="annot">{esc(raw[len(text):].strip() if raw.startswith(text) else raw)}</span>'
+    attrs = _spans(box)
+    cls = "num"
+    if cid in flags:
+        cls += " flag"
+        attrs += f' title="{esc("；".join(flags[cid]))}"'
+    return f'<td class="{cls}" data-cell="{esc(cid)}"{attrs}>{esc(text)}{note}</td>'
+
+
+def _th(box: Box) -> str:
+    cls = f' class="{box.kind}"' if box.kind in LABEL_CLASSES else ""
+    return f"<th{cls}{_spans(box)}>{esc(box.text)}</th>"
+
+
+def title_block(report: Report) -> str:
+    fmt = get_format(report.format)
+    return (f'<header class="title-block"><h1>{esc(report.agency)}{esc(report.year)}年政府信息公开工作年度报告</h1>'
+            f'<p class="meta">格式版本：{esc(fmt.version)}（{esc(fmt.issued_by)}）</p></header>')
+
+
+def narrative_html(text: str) -> str:
+    paras = [p.strip() for p in (text or "").split("\n") if p.strip()]
+    if not paras:
+        return '<p class="empty">（本部分无文字内容）</p>'
+    return "".join(f"<p>{esc(p)}</p>" for p in paras)
+
+
+def section_html(report: Report, key: str) -> str:
+    sec = get_format(report.format).section(key)
+    parts = [f'<section class="report-section" id="sec-{esc(key)}"><h2>{esc(sec.key)}、{esc(sec.title)}</h2>']
+    text = report.sections.get(key, "")
+    if key in SECTION_TABLE:
+        if text.strip():
+            parts.append(narrative_html(text))
+        parts.append(table_html(report, SECTION_TABLE[key]))
+    else:
+        parts.append(narrative_html(text))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def table_html(report: Report, table_id: str) -> str:
+    """One table in the official layout (the schema's grid), offending cells marked."""
+    grid = official_grid(get_format(report.format), table_id)
+    body = grid_html(report, grid, flagged_cells(report))
+    return (f'<div class="table-wrap"><table class="official {table_id}"><caption>{grid.table.name}　'
+            f'{esc(grid.table.title)}</caption>{body}</table></div>')
+
+
+def grid_html(report: Report, grid: Grid, flags: dict[str, list[str]]) -> str:
+    """The grid's rows: its header rows in ``<thead>`` (repeated on every printed page), the rest in ``<tbody>``."""
+    out = ["<thead>"] if grid.header_rows else []
+    for r, boxes in enumerate(grid.rows()):
+        if r == grid.header_rows:
+            out.append(("</thead>" if grid.header_rows else "") + "<tbody>")
+        kind = boxes[0].kind if boxes else ""
+        cls = f' class="{kind}"' if kind in ("block", "head") and r >= grid.header_rows else ""
+        out.append(f"<tr{cls}>" + "".join(_td(report, b, flags) if b.cell else _th(b) for b in boxes) + "</tr>")
+    out.append("</tbody>")
+    return "".join(out)
+
+
+def findings_html(report: Report, findings: Iterable[Any] | None = None) -> str:
+    items = list(findings if findings is not None else report.findings)
+    if not items:
+        return '<section class="kit-section" id="findings"><h2>核查发现</h2><p>未发现问题。</p></section>'
+    names = {"error": "错误", "warning": "警告", "info": "提示"}
+    rows = "".join(
+        f'<tr class="sev-{esc(f.severity)}"><td>{esc(names.get(f.severity, f.severity))}</td><td>{esc(f.rule)}</td>'
+        f'<td>{esc(", ".join(f.cells[:6]) + (" 等" if len(f.cells) > 6 else ""))}</td><td>{esc(f.message)}</td></tr>'
+        for f in items)
+    return ('<section class="kit-section" id="findings"><h2>核查发现</h2><table class="findings"><thead><tr>'
+            "<th>级别</th><th>规则</th><th>单元格</th><th>说明</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></section>")
+
+
+def provenance_html(report: Report, parameters: dict[str, Any], kit_version: str) -> str:
+    p = report.provenance
+    params = "，".join(f"{esc(k)}={esc(v)}" for k, v in parameters.items())
+    return ('<footer class="provenance" id="provenance"><h2>数据来源</h2><dl>'
+            f"<dt>来源文件</dt><dd>{esc(p.source)}</dd><dt>SHA-256</dt><dd class=\"mono\">{esc(p.sha256)}</dd>"
+            f"<dt>读取方式</dt><dd>{esc(p.reader)}</dd><dt>工具版本</dt><dd>xxgk-kit {esc(kit_version)}</dd>"
+            f"<dt>参数</dt><dd>{params}</dd></dl></footer>")
