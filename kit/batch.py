@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from . import __version__
+from . import __version__, faults
 from .errors import BatchLocked, KitError
 from .report.names import output_dir
 from .report.params import load as load_params
@@ -280,6 +280,7 @@ def run(jobs: list[Job], outputs: str | Path, *, workers: int | None = None, to:
             try:
                 for entry in _execute(todo, to, outputs, workers, scheduler, Path(notebook)):
                     manifest.record(entry)
+                    faults.point("batch.job")
                     if entry["status"] == "done":
                         summary.done += 1
                     else:

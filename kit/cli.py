@@ -13,8 +13,9 @@ from typing import Any, Iterator
 
 import click
 
-from . import __version__
-from .errors import InputError, KitError
+from . import __version__, faults
+from .config import check_limits
+from .errors import ConfigError, InputError, KitError, StoreError
 
 TEXT_EXT = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".pdf", ".docx", ".xlsx", ".png", ".jpg", ".jpeg",
             ".tif", ".tiff"}
@@ -41,6 +42,9 @@ def _formats(value: str) -> tuple[str, ...]:
 @click.version_option(__version__, prog_name="xxgk")
 def cli() -> None:
     """Turn government information-disclosure annual reports into checked data and reports."""
+    # settings first: a bad limit is a usage error before any work, never silently replaced
+    check_limits()
+    faults.planned()
 
 
 @cli.command()
@@ -90,7 +94,7 @@ def ingest(paths: tuple[str, ...], store: str | None, agency: str | None, year: 
             try:
                 report = read_file(path, agency=agency, year=year)
                 st.put(report)
-            except KitError as e:
+            except (InputError, StoreError) as e:
                 failed += 1
                 click.echo(f"FAILED {e}", err=True)
                 continue
@@ -346,9 +350,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as e:
         e.show()
         return e.exit_code
-    except InputError as e:
+    except ConfigError as e:  # a setting the user gave: a usage error
         click.echo(f"error: {e}", err=True)
-        return 1
+        return 2
     except KitError as e:
         click.echo(f"error: {e}", err=True)
         return 1

@@ -19,16 +19,22 @@ POINTS = ("store.write", "store.commit", "batch.job")
 _passed: dict[str, int] = {}
 
 
-def point(name: str) -> None:
-    """Mark a moment; dies here when ``XXGK_FAULT`` names this point and its count is reached."""
+def planned() -> tuple[str, int] | None:
+    """The point and count ``XXGK_FAULT`` names, None when unset; a malformed value is a ConfigError."""
     spec = os.environ.get("XXGK_FAULT")
     if not spec:
-        return
+        return None
     target, _, count = spec.rpartition(":")
-    if target not in POINTS or not count.isdigit():
-        raise ConfigError(f"XXGK_FAULT={spec!r}: expected <point>:<n> with a point among {', '.join(POINTS)}")
-    if target != name:
+    if target not in POINTS or not count.isdigit() or int(count) < 1:
+        raise ConfigError(f"XXGK_FAULT={spec!r}: expected <point>:<n>, n >= 1, with a point among {', '.join(POINTS)}")
+    return target, int(count)
+
+
+def point(name: str) -> None:
+    """Mark a moment; dies here when ``XXGK_FAULT`` names this point and its count is reached."""
+    fault = planned()
+    if fault is None or fault[0] != name:
         return
     _passed[name] = _passed.get(name, 0) + 1
-    if _passed[name] == int(count):
+    if _passed[name] == fault[1]:
         os.kill(os.getpid(), signal.SIGKILL)

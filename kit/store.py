@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
+from . import faults
 from .errors import NotFound, StoreError
 from .model import Finding, Provenance, Report
 
@@ -145,8 +146,10 @@ class Store:
                     [(rid, i, f.rule, f.severity, json.dumps(f.cells, ensure_ascii=False), f.message,
                       json.dumps(f.expected, ensure_ascii=False), json.dumps(f.actual, ensure_ascii=False))
                      for i, f in enumerate(report.findings)])
+                faults.point("store.write")
         except sqlite3.Error as e:
             raise StoreError(f"cannot store {report.provenance.source}: {e}") from None
+        faults.point("store.commit")
 
     # -- reading --------------------------------------------------------------------------
     def entries(self) -> list[tuple[str, int, str]]:

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import kit
 from kit import errors
 
@@ -63,3 +65,90 @@ def test_imports_run_one_way():
         if path.name != "cli.py":
             src = path.read_text(encoding="utf-8")
             assert "sys.exit(" not in src, path
+
+
+KIT = Path(__file__).resolve().parents[1] / "kit"
+# Raised outside the tree because a protocol asks for it (errors.py says which and why).
+PROTOCOL = {"AttributeError": {"__init__.py"}, "ValueError": {"report/render.py"},
+            "SystemExit": {"cli.py"}, "BadParameter": {"cli.py"}, "UsageError": {"cli.py"},
+            "ClickException": {"cli.py"}}
+
+
+def _modules() -> list[str]:
+    return sorted(("kit." + ".".join(p.relative_to(KIT).with_suffix("").parts)).removesuffix(".__init__")
+                  for p in KIT.rglob("*.py"))
+
+
+def test_every_exception_class_is_in_the_documented_tree():
+    import importlib
+    import inspect
+
+    defined = {}
+    for name in _modules():
+        mod = importlib.import_module(name)
+        for cls_name, cls in inspect.getmembers(mod, inspect.isclass):
+            if issubclass(cls, BaseException) and cls.__module__ == mod.__name__:
+                defined[cls_name] = mod.__name__
+    assert defined and set(defined.values()) == {"kit.errors"}, defined
+    # the drawing in errors.py: each name, indented under its parent
+    import re
+
+    drawn: dict[str, str | None] = {}
+    stack: list[tuple[int, str]] = []
+    for m in re.finditer(r"(?m)^(    [│├└─ ]*)([A-Z][A-Za-z]+)\b", errors.__doc__ or ""):
+        col, name = len(m.group(1)), m.group(2)
+        while stack and stack[-1][0] >= col:
+            stack.pop()
+        drawn[name] = stack[-1][1] if stack else None
+        stack.append((col, name))
+    assert set(drawn) == set(defined), set(drawn) ^ set(defined)
+    for name, parent in drawn.items():
+        cls = getattr(errors, name)
+        assert parent == (None if cls is errors.KitError else cls.__bases__[0].__name__), (name, parent)
+    assert drawn["NoTextLayer"] == "InputError" and drawn["BatchLocked"] == "KitError"
+
+
+def test_every_raise_is_a_kit_error_or_a_protocol_one():
+    import ast
+
+    ours = {n for n, c in vars(errors).items() if isinstance(c, type) and issubclass(c, errors.KitError)}
+    for path in KIT.rglob("*.py"):
+        rel = str(path.relative_to(KIT))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                f = node.exc.func
+                name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else "?"
+                assert name in ours or rel in PROTOCOL.get(name, ()), f"{rel}:{node.lineno} raises {name}"
+
+
+def test_readers_and_checks_evaluate_the_same_identity_objects(monkeypatch):
+    """The glued-run splitter, the OCR flags and the rules all go through kit.schema's identities."""
+    import random
+
+    from kit.checks import Context, run_checks
+    from kit.demo import numbers, report_text
+    from kit.readers.ocr import flag_uncertain
+    from kit.readers.text import read_text
+    from kit.schema import Identity, get_format
+
+    seen: dict[str, set[Identity]] = {}
+    who = ["reader"]
+    real = Identity.values
+
+    def spy(self, get):
+        seen.setdefault(who[0], set()).add(self)
+        return real(self, get)
+
+    monkeypatch.setattr(Identity, "values", spy)
+    report = read_text(report_text("甲局", 2024, numbers(random.Random(3), 40, {}), "glued"), "x.txt")
+    who[0] = "ocr"
+    flag_uncertain(report)
+    who[0] = "checks"
+    run_checks(Context(report))
+    every = set(get_format("gov2021").identities())
+    assert seen["reader"] == every  # all of S1, S2, O1 (表三) and S4 (表四) steer the split
+    assert seen["checks"] == every
+    assert seen["ocr"] == {i for i in every if i.each == "row"}
+    # and they are the schema's objects: break one there, and the reader and the rules both see it
+    s1 = get_format("gov2021").identity("S1", "granted")
+    assert s1.left[0] == "t3.granted.natural" and s1.right == ("t3.granted.total",)

@@ -241,6 +241,7 @@ def test_aggregate_is_opt_in_and_inconclusive_without_every_child():
 EXPECTED = json.loads((ROOT / "tests" / "corpus_findings.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", corpus_files(".txt", ".md", ".html", ".pdf"), ids=lambda p: p.name)
 def test_corpus_errors_are_the_printed_ones(path):
     from kit.readers import read_file

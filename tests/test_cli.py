@@ -79,6 +79,7 @@ def test_ingest_store_from_env(tmp_path, store_path):
         assert s.entries() == [("甲局", 2024, "gov2021")]
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", corpus_files(".txt"), ids=lambda p: p.name)
 def test_extract_every_corpus_text_file_exits_0(path, capsys):
     assert main(["extract", str(path), "--json"]) == 0

@@ -1,4 +1,8 @@
-"""Crash safety: ingest and batch killed at any moment (SIGKILL) lose nothing and leave nothing half-made."""
+"""Crash safety: ingest and batch killed (SIGKILL) at exact moments lose nothing and leave nothing half-made.
+
+The moment is chosen by fault injection (``XXGK_FAULT``, :mod:`kit.faults`): the process kills itself
+at the n-th passage of a named point, so every run tests the same moment; no sleeping, no racing.
+"""
 from __future__ import annotations
 
 import os
@@ -7,7 +11,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,11 @@ from kit.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 CELLS = len(get_format("gov2021").cell_ids())
+FILES = 60
+
+
+def _agency(i: int) -> str:
+    return "测试局" + "".join("零一二三四五六七八九"[int(ch)] for ch in f"{i:03d}")
 
 
 def _folder(tmp_path: Path, n: int) -> Path:
@@ -29,8 +37,7 @@ def _folder(tmp_path: Path, n: int) -> Path:
     rng = random.Random(9)
     for i in range(n):
         cells = numbers(rng, 40, {})
-        name = "测试局" + "".join("零一二三四五六七八九"[int(ch)] for ch in f"{i:03d}")
-        (d / f"{i:03d}.txt").write_text(report_text(make_report(name, 2024, cells), "pipe"), encoding="utf-8")
+        (d / f"{i:03d}.txt").write_text(report_text(make_report(_agency(i), 2024, cells), "pipe"), encoding="utf-8")
     return d
 
 
@@ -51,34 +58,27 @@ def _consistent(store: Path) -> set[str]:
     return agencies
 
 
-def test_ingest_killed_at_any_moment(tmp_path):
-    n = 150
-    folder = _folder(tmp_path, n)
-    store = tmp_path / "s.sqlite"
+def _ingest(folder: Path, store: Path, fault: str | None = None) -> int:
+    env = {**os.environ, "XXGK_FAULT": fault} if fault else {k: v for k, v in os.environ.items() if k != "XXGK_FAULT"}
     cmd = [sys.executable, "-m", "kit.cli", "ingest", str(folder), "--store", str(store)]
-    partial = 0
-    for attempt in range(12):
-        for f in tmp_path.glob("s.sqlite*"):
-            f.unlink()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        # wait until the first report is committed, then kill somewhere in the rest
-        deadline = time.time() + 30
-        while time.time() < deadline and proc.poll() is None:
-            if store.exists() and store.stat().st_size > 0:
-                break
-            time.sleep(0.01)
-        time.sleep(random.Random(attempt).uniform(0.05, 0.8))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        stored = _consistent(store) if store.exists() else set()
-        if 0 < len(stored) < n:
-            partial += 1
-        if partial >= 3:
-            break
-    assert partial >= 1, "no kill landed in the middle of an ingest; the test proved nothing"
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True).returncode
+
+
+@pytest.mark.parametrize("point,n,kept", [("store.write", 1, 0), ("store.write", 37, 36), ("store.commit", 37, 37)])
+def test_ingest_killed_at_an_exact_moment(tmp_path, point, n, kept):
+    folder = _folder(tmp_path, FILES)
+    store = tmp_path / "s.sqlite"
+    # killed inside the n-th report's transaction (its rows written, not committed), or right after a commit
+    assert _ingest(folder, store, f"{point}:{n}") == -signal.SIGKILL
+    assert _consistent(store) == {_agency(i) for i in range(kept)}
     # the next run completes the work
-    assert subprocess.run(cmd, cwd=ROOT, capture_output=True).returncode == 0
-    assert len(_consistent(store)) == n
+    assert _ingest(folder, store) == 0
+    assert _consistent(store) == {_agency(i) for i in range(FILES)}
+
+
+def test_a_bad_fault_spec_is_a_usage_error(tmp_path):
+    folder = _folder(tmp_path, 1)
+    assert _ingest(folder, tmp_path / "s.sqlite", "store.nowhere:1") == 2
 
 
 def test_readers_while_an_ingest_writes(tmp_path):
@@ -102,40 +102,43 @@ def test_readers_while_an_ingest_writes(tmp_path):
     threads = [threading.Thread(target=reader) for _ in range(2)]
     for t in threads:
         t.start()
-    res = subprocess.run([sys.executable, "-m", "kit.cli", "ingest", str(folder), "--store", str(store)], cwd=ROOT,
-                         capture_output=True)
+    code = _ingest(folder, store)
     stop.set()
     for t in threads:
         t.join()
-    assert res.returncode == 0 and not errors
+    assert code == 0 and not errors
     assert len(_consistent(store)) == 40
 
 
-@pytest.fixture
-def store(small_store):
-    return small_store
+def _kill_kernels_of(runtime: Path) -> None:
+    """The killed batch's kernels (their connection files are in ``runtime``): not this test's to keep."""
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmdline = (proc / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if str(runtime).encode() in cmdline:
+                os.kill(int(proc.name), signal.SIGKILL)
 
 
 @pytest.mark.slow
-def test_batch_killed_then_clean_rerun(store, tmp_path):
+def test_batch_killed_then_clean_rerun(small_store, tmp_path):
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "kit.cli", "batch", "--store", str(store), "--outputs", str(out), "--to", "html,pdf",
-           "--jobs", "1", "--no-progress"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    runtime = tmp_path / "runtime"
+    cmd = [sys.executable, "-m", "kit.cli", "batch", "--store", str(small_store), "--outputs", str(out),
+           "--to", "html,pdf", "--jobs", "1", "--no-progress"]
+    env = {**os.environ, "XXGK_FAULT": "batch.job:2", "JUPYTER_RUNTIME_DIR": str(runtime)}
+    try:
+        # killed right after its second report was recorded, the third one not yet started
+        assert subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True).returncode == -signal.SIGKILL
+    finally:
+        _kill_kernels_of(runtime)
     journal = out / ".xxgk" / "journal.jsonl"
-    deadline = time.time() + 120
-    while time.time() < deadline and not (journal.exists() and journal.read_text(encoding="utf-8").strip()):
-        time.sleep(0.2)
-    os.killpg(proc.pid, signal.SIGKILL)  # the batch and its kernels, mid-run
-    proc.wait()
-    finished = len(journal.read_text(encoding="utf-8").splitlines())
-    assert 1 <= finished < 6
+    assert len(journal.read_text(encoding="utf-8").splitlines()) == 2
     for p in out.rglob("*"):
         if p.is_file() and p.suffix in (".html", ".pdf", ".ipynb"):
             assert not p.name.startswith("."), f"partial output at a final path: {p}"
-    summary = run(plan(store, out), out, to=("html", "pdf"), progress=False, workers=1)
-    assert summary.failed == 0 and summary.skipped == finished and summary.done == 6 - finished
+    summary = run(plan(small_store, out), out, to=("html", "pdf"), progress=False, workers=1)
+    assert (summary.failed, summary.skipped, summary.done) == (0, 2, 4)
     assert len(list(out.glob("*/*/report.pdf"))) == 6
-
-

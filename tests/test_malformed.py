@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import random
-import shutil
 
 import pytest
 
-from conftest import corpus_dir
 from kit.cli import main
+from kit.demo import make_report, numbers, report_text
+from kit.demo.forms import html_page
 from kit.readers import ocr
-from kit.demo import numbers, report_text
 from kit.store import Store
 
 
@@ -33,8 +32,8 @@ def mixed(tmp_path):
     for i, year in enumerate((2023, 2024)):
         (d / f"good-{year}.txt").write_text(
             report_text("甲县乙局", year, numbers(random.Random(i), 30, {}), "glued"), encoding="utf-8")
-    shutil.copy(corpus_dir() / "shanghai_shizhengfubangongting_2019.html", d / "good-sh.html")
-    page = (corpus_dir() / "fujian-pingtan_guanweihui_2024.html").read_text(encoding="utf-8")
+    page = html_page(make_report("丙市政府办公厅", 2019, numbers(random.Random(7), 30, {}, version="gov2019")))
+    (d / "good-page.html").write_text(page, encoding="utf-8")
     bad = {
         "empty.txt": b"",
         "junk.txt": random.Random(3).randbytes(5000),
@@ -67,6 +66,6 @@ def test_ingest_mixed_folder(mixed, tmp_path, capsys):
         assert reason in line, line
     assert "Traceback" not in out.err
     with Store(store) as s:
-        assert s.entries() == [("上海市人民政府办公厅", 2019, "gov2019"), ("甲县乙局", 2023, "gov2021"),
+        assert s.entries() == [("丙市政府办公厅", 2019, "gov2019"), ("甲县乙局", 2023, "gov2021"),
                                ("甲县乙局", 2024, "gov2021")]
         assert s.integrity_ok()

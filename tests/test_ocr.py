@@ -5,59 +5,51 @@ import socket
 
 import pytest
 
-from conftest import corpus_dir, expected
+from conftest import corpus_dir, expected, tally
 from kit.errors import InputError
+from kit.model import Report
 from kit.readers import read_file
 from scans import scanned_pdf, scanned_png
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.corpus]
 PDFS = ["jiangsu-huaian_hongzequ_2023.pdf", "jiangsu-huaian_shizhengfu_2024.pdf"]
-TALLY: dict[str, list[int]] = {}
+# Cells read exactly per scan (of 200), today: the harsh and coarse 淮安市 tables (7-pt digits) are
+# refused, leaving what the other tables give. Raise a floor when the OCR reader gets better.
+FLOORS = {("mild", PDFS[0]): 200, ("mild", PDFS[1]): 200, ("harsh", PDFS[0]): 200, ("harsh", PDFS[1]): 24,
+          ("coarse", PDFS[0]): 186, ("coarse", PDFS[1]): 24}
 
 
-def _score(path, name):
-    exp = expected(corpus_dir() / name)
-    r = read_file(path)
+@pytest.fixture(scope="module")
+def scan_read(tmp_path_factory):
+    """Scan a corpus PDF at a level and read it, once per module (each read costs about 20 s)."""
+    done: dict[tuple[str, str], Report] = {}
+
+    def get(name: str, level: str) -> Report:
+        if (name, level) not in done:
+            scan = scanned_pdf(corpus_dir() / name, tmp_path_factory.mktemp("scan") / "scan.pdf", level)
+            done[(name, level)] = read_file(scan)
+        return done[(name, level)]
+
+    return get
+
+
+def _score(r: Report, name: str) -> tuple[int, int, dict]:
     assert r.provenance.reader == "ocr"
-    flagged = {c for f in r.findings if f.rule.startswith(("extract.", "format.")) and f.severity != "info"
-               for c in f.cells}
-    either = exp.get("accept_either", {})
-    exact = flag = 0
-    silent = {}
-    for cid, v in exp["cells"].items():
-        got = r.cells[cid]
-        if got == v or (got is not None and v is not None and abs(got - v) < 1e-9) or got in either.get(cid, [None]) and cid in either:
-            exact += 1
-        elif cid in flagged:
-            flag += 1
-        else:
-            silent[cid] = (v, got)
-    return r, exact, flag, silent
+    return tally(r, expected(corpus_dir() / name))
 
 
+@pytest.mark.parametrize("level", ["mild", "harsh", "coarse"])
 @pytest.mark.parametrize("name", PDFS)
-def test_mild_scan_exact_or_flagged(tmp_path, name):
-    scan = scanned_pdf(corpus_dir() / name, tmp_path / "scan.pdf", "mild")
-    r, exact, flag, silent = _score(scan, name)
-    assert silent == {}
-    assert exact >= 0.98 * (exact + flag), (exact, flag)
-    TALLY.setdefault("mild", [0, 0])
-    TALLY["mild"][0] += exact
-    TALLY["mild"][1] += flag
+def test_scans_exact_or_flagged_never_silently_wrong(scan_read, name, level):
+    r = scan_read(name, level)
+    exact, flag, silent = _score(r, name)
+    assert silent == {}, f"{level} scan of {name}: wrong numbers without a flag"
+    assert exact >= FLOORS[(level, name)], (level, name, exact, flag)
     assert r.year == 2023 + PDFS.index(name) and r.format == "gov2021"
 
 
-@pytest.mark.parametrize("level", ["harsh", "coarse"])
-@pytest.mark.parametrize("name", PDFS)
-def test_harsh_and_coarse_scans_never_silently_wrong(tmp_path, name, level):
-    scan = scanned_pdf(corpus_dir() / name, tmp_path / "scan.pdf", level)
-    r, exact, flag, silent = _score(scan, name)
-    assert silent == {}, f"{level} scan of {name}: wrong numbers without a flag"
-
-
-def test_a_coarse_table_is_refused_not_guessed(tmp_path):
-    scan = scanned_pdf(corpus_dir() / PDFS[1], tmp_path / "scan.pdf", "coarse")
-    r = read_file(scan)
+def test_a_coarse_table_is_refused_not_guessed(scan_read):
+    r = scan_read(PDFS[1], "coarse")
     refused = [f for f in r.findings if f.rule in ("extract.ocr_refused", "extract.table_missing")]
     assert refused and all(r.cells[c] is None for f in refused for c in f.cells)
 

@@ -26,6 +26,7 @@ def test_docx_reads_every_cell(tmp_path, seed, subtotals):
     assert "政策解读" in r.sections["五"]
 
 
+@pytest.mark.corpus
 def test_blank_official_template_is_refused():
     with pytest.raises(InputError, match="no numbers"):
         read_file(CORPUS / "odd" / "template_blank_2021format.docx")

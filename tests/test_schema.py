@@ -37,6 +37,7 @@ def _doc_ids(version: str) -> set[str]:
     return ids
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("version,count", [("gov2021", 10 + 25 * 7 + 15), ("gov2019", 22 + 23 * 7 + 15)])
 def test_cell_ids_match_shared_doc(version, count):
     ours = get_format(version).cell_ids()

@@ -4,9 +4,9 @@ The hostile files are generated here, in a temporary folder; none is committed.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import random
-import time
 import zipfile
 from pathlib import Path
 
@@ -143,36 +143,96 @@ def test_html_entities_and_resources_not_fetched(tmp_path, secret, monkeypatch):
     _assert_secret_not_read(p)
 
 
-def test_pdf_page_and_time_limits(tmp_path, monkeypatch):
+def _pdf(path: Path, pages: list[str]) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.backends.backend_pdf import PdfPages
 
-    p = tmp_path / "long.pdf"
-    with PdfPages(p) as pdf:
-        for i in range(3):
+    with PdfPages(path) as pdf:
+        for text in pages:
             fig = plt.figure()
-            fig.text(0.1, 0.5, f"page {i}")
+            fig.text(0.1, 0.5, text)
             pdf.savefig(fig)
             plt.close(fig)
+    return path
+
+
+def test_pdf_page_limit(tmp_path, monkeypatch):
+    p = _pdf(tmp_path / "long.pdf", ["page 0", "page 1", "page 2"])
     monkeypatch.setenv("XXGK_PDF_PAGES", "2")
-    with pytest.raises(InputError, match="over the limit of 2"):
+    with pytest.raises(InputError, match="long.pdf: PDF has 3 pages, over the limit of 2"):
         read_file(p)
-    monkeypatch.delenv("XXGK_PDF_PAGES")
+
+
+def test_a_pdf_page_whose_tables_fail_is_named_not_dropped(tmp_path, monkeypatch):
+    import pdfplumber.page
+
+    from kit.readers.pdf import pdf_to_text
+
+    p = _pdf(tmp_path / "broken.pdf", ["first page", "second page", "third page"])
+    real = pdfplumber.page.Page.find_tables
+
+    def fails_on_page_two(self, *a, **k):
+        if self.page_number == 2:
+            raise KeyError("/Resources")  # what a malformed page makes pdfminer raise
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(pdfplumber.page.Page, "find_tables", fails_on_page_two)
+    text, findings = pdf_to_text(p.read_bytes(), str(p))
+    assert "second page" in text  # its text is still read
+    assert [(f.rule, f.severity, f.actual) for f in findings] == [
+        ("extract.pdf_page", "warning", {"page": 2, "error": "KeyError"})]
+    assert "第2页" in findings[0].message
+
+
+def test_pdf_time_limit_arms_an_alarm_and_turns_it_into_a_named_refusal(tmp_path, monkeypatch):
+    # No waiting: the reading itself "takes too long" by receiving the alarm the limit armed.
+    import signal
+
     import kit.readers.pdf as pdfmod
 
-    def slow(data, path):
-        time.sleep(5)
-        return ""
+    armed: list[int] = []
+    real_alarm = signal.alarm
+    monkeypatch.setattr(signal, "alarm", lambda s: armed.append(s) or real_alarm(0))
 
-    monkeypatch.setattr(pdfmod, "_pdf_to_text", slow)
-    monkeypatch.setenv("XXGK_PDF_SECONDS", "1")
-    t = time.perf_counter()
-    with pytest.raises(InputError, match="limit of 1 s"):
+    def overrun(data, path):
+        signal.raise_signal(signal.SIGALRM)  # what the clock would do after XXGK_PDF_SECONDS
+        raise AssertionError("the alarm did not stop the reading")
+
+    monkeypatch.setattr(pdfmod, "_pdf_to_text", overrun)
+    monkeypatch.setenv("XXGK_PDF_SECONDS", "7")
+    before = signal.getsignal(signal.SIGALRM)
+    p = tmp_path / "slow.pdf"
+    p.write_bytes(b"%PDF-1.7\n")
+    with pytest.raises(InputError, match="slow.pdf: reading took longer than the limit of 7 s"):
         read_file(p)
-    assert time.perf_counter() - t < 4
+    assert armed == [7, 0]  # armed with the limit, disarmed afterwards
+    assert signal.getsignal(signal.SIGALRM) is before  # and the previous handler is back
+
+
+@pytest.mark.parametrize("name", ["XXGK_MAX_BYTES", "XXGK_MAX_UNPACKED", "XXGK_PDF_PAGES", "XXGK_PDF_SECONDS"])
+@pytest.mark.parametrize("bad", ["abc", "-1", "1.5"])
+def test_a_bad_limit_is_a_usage_error_naming_it(tmp_path, monkeypatch, capsys, name, bad):
+    p = _good(tmp_path)
+    monkeypatch.setenv(name, bad)
+    assert main(["extract", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert name in err and repr(bad) in err and err.count("\n") == 1
+    from kit.config import limit
+    from kit.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=name):  # the library refuses it too, not only the CLI
+        limit(name)
+
+
+def test_limits_accept_whole_numbers_and_fall_back_when_unset(monkeypatch):
+    from kit.config import LIMITS, limit
+
+    monkeypatch.setenv("XXGK_PDF_PAGES", " 12 ")
+    monkeypatch.delenv("XXGK_MAX_BYTES", raising=False)
+    assert limit("XXGK_PDF_PAGES") == 12 and limit("XXGK_MAX_BYTES") == LIMITS["XXGK_MAX_BYTES"][0] == 50 * 1024 ** 2
 
 
 # -- names and parameters --------------------------------------------------------------------------
@@ -274,7 +334,9 @@ def test_ingest_mixed_folder_stores_only_the_good(tmp_path, secret, capsys):
     with Store(store) as s:
         assert s.entries() == [("甲县乙局", 2023, "gov2021"), ("甲县乙局", 2024, "gov2021")]
         assert s.integrity_ok()
-    assert len(goods) == 2
+        # the stored reports are the good files, byte for byte
+        assert [s.get("甲县乙局", y).provenance.sha256 for y in (2023, 2024)] == \
+            [hashlib.sha256(g.read_bytes()).hexdigest() for g in goods]
 
 
 def test_pdf_renderer_fetches_nothing_but_data_and_the_kit_fonts(secret):

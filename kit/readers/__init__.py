@@ -5,23 +5,12 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
+from ..config import limit
 from ..errors import InputError, NoTextLayer, UnsupportedInput
 from ..model import Report
 from .text import read_text
-
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-
-
-def max_bytes() -> int:
-    """Per-file size limit: ``XXGK_MAX_BYTES`` or 50 MB."""
-    try:
-        return int(os.environ.get("XXGK_MAX_BYTES", DEFAULT_MAX_BYTES))
-    except ValueError:
-        return DEFAULT_MAX_BYTES
 
 
 def decode(data: bytes, path: str) -> str:
@@ -78,9 +67,9 @@ def read_file(path: str | Path, *, agency: str | None = None, year: int | None =
         raise InputError(p, f"cannot open: {e.strerror or e}") from None
     if not p.is_file():
         raise InputError(p, "not a regular file")
-    limit = max_bytes()
-    if size > limit:
-        raise InputError(p, f"file is {size:,} bytes, over the size limit of {limit:,} bytes (XXGK_MAX_BYTES)")
+    most = limit("XXGK_MAX_BYTES")
+    if size > most:
+        raise InputError(p, f"file is {size:,} bytes, over the size limit of {most:,} bytes (XXGK_MAX_BYTES)")
     data = p.read_bytes()
     kind = sniff(data, p)
     if kind == "text":
@@ -94,9 +83,12 @@ def read_file(path: str | Path, *, agency: str | None = None, year: int | None =
         from .pdf import pdf_to_text
 
         try:
-            report = read_text(pdf_to_text(data, str(p)), str(p), agency=agency, year=year, reader="pdf")
+            text, pages = pdf_to_text(data, str(p))
         except NoTextLayer:
             report = _scan(data, str(p), "pdf", agency, year)
+        else:
+            report = read_text(text, str(p), agency=agency, year=year, reader="pdf")
+            report.findings.extend(pages)
     elif kind == "image":
         report = _scan(data, str(p), "image", agency, year)
     elif kind == "zip":

@@ -82,11 +82,12 @@ def pages_of(data: bytes, path: str, kind: str) -> list[Any]:
     if kind == "pdf":
         import pypdfium2 as pdfium
 
-        from .pdf import max_pages
+        from ..config import limit
 
         doc = pdfium.PdfDocument(data)
-        if len(doc) > max_pages():
-            raise InputError(path, f"PDF has {len(doc)} pages, over the limit of {max_pages()} (XXGK_PDF_PAGES)")
+        if len(doc) > limit("XXGK_PDF_PAGES"):
+            raise InputError(path, f"PDF has {len(doc)} pages, over the limit of {limit('XXGK_PDF_PAGES')} "
+                                   "(XXGK_PDF_PAGES)")
         return [np.array(doc[i].render(scale=DPI / 72, grayscale=True).to_pil().convert("L")) for i in range(len(doc))]
     from PIL import Image, ImageSequence
 

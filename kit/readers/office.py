@@ -6,24 +6,16 @@ before anything is parsed, so a zip bomb is refused rather than unpacked.
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from typing import Any
 
+from ..config import limit
 from ..errors import InputError
 from ..schema import number_text
 from .grid import grid_lines
 
 MAX_ENTRIES = 2000
-DEFAULT_MAX_UNPACKED = 200 * 1024 * 1024
-
-
-def max_unpacked() -> int:
-    try:
-        return int(os.environ.get("XXGK_MAX_UNPACKED", DEFAULT_MAX_UNPACKED))
-    except ValueError:
-        return DEFAULT_MAX_UNPACKED
 
 
 def _check_zip(data: bytes, path: str) -> zipfile.ZipFile:
@@ -35,9 +27,9 @@ def _check_zip(data: bytes, path: str) -> zipfile.ZipFile:
     if len(infos) > MAX_ENTRIES:
         raise InputError(path, f"zip has {len(infos)} entries, over the limit of {MAX_ENTRIES}")
     unpacked = sum(i.file_size for i in infos)
-    limit = max_unpacked()
-    if unpacked > limit:
-        raise InputError(path, f"zip unpacks to {unpacked:,} bytes, over the limit of {limit:,} bytes "
+    most = limit("XXGK_MAX_UNPACKED")
+    if unpacked > most:
+        raise InputError(path, f"zip unpacks to {unpacked:,} bytes, over the limit of {most:,} bytes "
                                "(XXGK_MAX_UNPACKED)")
     for i in infos:
         if i.compress_size and i.file_size / i.compress_size > 1000:

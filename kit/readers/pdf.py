@@ -2,37 +2,21 @@
 
 Tables that continue over a page break simply follow one another in the text; the label search
 of the text reader joins them. A PDF without a text layer is refused (OCR is a separate reader).
+A page whose tables pdfplumber cannot find is read as text, and an ``extract.pdf_page`` finding
+names it: its table rows may then be missing, never silently.
 """
 from __future__ import annotations
 
 import contextlib
 import io
-import os
 import signal
 import threading
 from typing import Iterator
 
+from ..config import limit
 from ..errors import InputError, NoTextLayer
+from ..model import Finding
 from .grid import grid_lines
-
-DEFAULT_PAGES = 200
-DEFAULT_SECONDS = 60
-
-
-def max_pages() -> int:
-    """Per-PDF page limit: ``XXGK_PDF_PAGES`` or 200."""
-    try:
-        return int(os.environ.get("XXGK_PDF_PAGES", DEFAULT_PAGES))
-    except ValueError:
-        return DEFAULT_PAGES
-
-
-def max_seconds() -> int:
-    """Per-PDF time limit: ``XXGK_PDF_SECONDS`` or 60 s."""
-    try:
-        return int(os.environ.get("XXGK_PDF_SECONDS", DEFAULT_SECONDS))
-    except ValueError:
-        return DEFAULT_SECONDS
 
 
 @contextlib.contextmanager
@@ -42,7 +26,7 @@ def time_limit(path: str, seconds: int) -> Iterator[None]:
         yield
         return
 
-    def expire(signum, frame):  # type: ignore[no-untyped-def]
+    def expire(signum: int, frame: object) -> None:
         raise InputError(path, f"reading took longer than the limit of {seconds} s (XXGK_PDF_SECONDS)")
 
     old = signal.signal(signal.SIGALRM, expire)
@@ -54,47 +38,48 @@ def time_limit(path: str, seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, old)
 
 
-def pdf_to_text(data: bytes, path: str) -> str:
-    with time_limit(path, max_seconds()):
+def pdf_to_text(data: bytes, path: str) -> tuple[str, list[Finding]]:
+    """The PDF's text with pipe tables, and a finding for each page whose tables could not be read."""
+    with time_limit(path, limit("XXGK_PDF_SECONDS")):
         return _pdf_to_text(data, path)
 
 
-def _pdf_to_text(data: bytes, path: str) -> str:
+def _pdf_to_text(data: bytes, path: str) -> tuple[str, list[Finding]]:
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except InputError:
         raise
-    except (PDFSyntaxError, Exception) as e:  # pdfminer raises several unrelated types on junk
+    except Exception as e:  # pdfminer raises several unrelated types on junk: all mean "not a PDF"
         raise InputError(path, f"not a readable PDF: {type(e).__name__}") from None
+    findings: list[Finding] = []
     with pdf:
-        limit = max_pages()
-        if len(pdf.pages) > limit:
-            raise InputError(path, f"PDF has {len(pdf.pages)} pages, over the limit of {limit} (XXGK_PDF_PAGES)")
+        most = limit("XXGK_PDF_PAGES")
+        if len(pdf.pages) > most:
+            raise InputError(path, f"PDF has {len(pdf.pages)} pages, over the limit of {most} (XXGK_PDF_PAGES)")
         out: list[str] = []
         chars = 0
-        for page in pdf.pages:
+        for number, page in enumerate(pdf.pages, start=1):
             try:
                 found = page.find_tables()
             except InputError:
                 raise  # the time limit
-            except Exception:  # a malformed page: read its text only
+            except Exception as e:  # a malformed page: read its text, and say its tables were not
                 found = []
-            boxes = [t.bbox for t in found]
-            items: list[tuple[float, list[str]]] = []
-            for t in found:
-                items.append((t.bbox[1], grid_lines(t.extract())))
+                findings.append(Finding(
+                    "extract.pdf_page", "warning",
+                    f"第{number}页的表格无法解析（{type(e).__name__}），该页只读取了文字，其中的表格数字可能缺失。",
+                    actual={"page": number, "error": type(e).__name__}))
+            items: list[tuple[float, list[str]]] = [(t.bbox[1], grid_lines(t.extract())) for t in found]
             outside = page
-            for b in boxes:
-                outside = outside.outside_bbox(b)
-            words = outside.extract_text_lines() if boxes else page.extract_text_lines()
-            for w in words:
+            for t in found:
+                outside = outside.outside_bbox(t.bbox)
+            for w in (outside if found else page).extract_text_lines():
                 items.append((w["top"], [w["text"]]))
             chars += len(page.chars)
             for _, lines in sorted(items, key=lambda x: x[0]):
                 out.extend(lines)
         if chars == 0:
             raise NoTextLayer(path, "PDF has no text layer (a scan); OCR is needed to read it")
-    return "\n".join(out)
+    return "\n".join(out), findings

@@ -46,8 +46,7 @@ Reading = tuple[tuple[Value, str], ...]  # (value, printed text) per column
 
 
 def parse_number(core: str, kind: str) -> Value:
-    if not _PART[kind].fullmatch(core):
-        raise ValueError(core)
+    """The value of a numeric string already matched against its column's kind (``_PART``)."""
     return float(core) if "." in core else int(core)
 
 
@@ -71,10 +70,9 @@ def _splits(s: str, kinds: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
 def _token_value(tok: Token, kind: str) -> tuple[Value, str] | None:
     if not tok.is_number:
         return (None, tok.text)
-    try:
-        return (parse_number(tok.core, kind), tok.text)
-    except ValueError:
+    if not _PART[kind].fullmatch(tok.core):
         return None
+    return (parse_number(tok.core, kind), tok.text)
 
 
 def row_readings(tokens: Sequence[Token], kinds: Sequence[str]) -> list[Reading]:

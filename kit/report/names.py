@@ -6,6 +6,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from ..errors import OutputError
+
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 MAX_LEN = 80
 
@@ -29,5 +31,5 @@ def output_dir(outputs: str | Path, agency: str, year: int) -> Path:
     root = Path(outputs).resolve()
     path = (root / str(int(year)) / safe_name(agency)).resolve()
     if root not in path.parents:
-        raise ValueError(f"output path for {agency!r} escapes {root}")
+        raise OutputError(f"output path for {agency!r} escapes {root}")
     return path
