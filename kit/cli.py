@@ -208,7 +208,7 @@ def template(version: str | None, agency: str | None, year: int | None, output: 
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The file to write.")
 def export(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None, to: str, output: str) -> None:
     """Export the store as a tidy table (and, for xlsx, one sheet per table in the official layout)."""
-    from .report.excel import export_workbook, tidy_rows
+    from .report.export import export_table
     from .store import Store
 
     with Store(store, create=False) as st:
@@ -216,17 +216,7 @@ def export(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None,
                    if (not agencies or a in agencies) and (not years or y in years)]
     if not reports:
         raise click.ClickException("no stored report matches --agency/--year")
-    if to == "xlsx":
-        export_workbook(reports, output)
-    else:
-        import pandas as pd
-
-        frame = pd.DataFrame(tidy_rows(reports))
-        if to == "csv":
-            frame.to_csv(output, index=False, encoding="utf-8-sig")
-        else:
-            frame["value"] = frame["value"].astype("float64")
-            frame.to_parquet(output, index=False)
+    export_table(reports, output, to)
     click.echo(f"{len(reports)} reports -> {output}")
 
 

@@ -13,7 +13,7 @@ exit code without a traceback::
     ├── FormatError       a format-version definition is missing or inconsistent
     ├── StoreError        the SQLite store cannot be opened or written
     │   └── NotFound      no report for the asked agency and year
-    ├── ParameterError    notebook parameters that fail validation (names the parameter)
+    ├── ParameterError    parameters that fail validation (a notebook's, an export's; names each)
     ├── OutputError       an output path that cannot be made safely (names the agency)
     ├── RenderError       papermill or nbconvert failed (names the notebook left behind)
     └── BatchLocked       another batch is running on the same outputs folder
@@ -69,7 +69,7 @@ class NotFound(StoreError):
 
 
 class ParameterError(KitError):
-    """Notebook parameters that fail validation."""
+    """Parameters that fail validation (a notebook's, an export's): ``problems`` names each one."""
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from kit.cli import main
+from kit.errors import ParameterError
 from kit.demo import numbers
 from kit.report.excel import CHECK_SHEET, SHEET, cell_coordinates
 from kit.store import Store
@@ -74,3 +75,24 @@ def test_export_with_nothing_to_export(tmp_path, capsys):
     store = tmp_path / "s.sqlite"
     Store(store).close()
     assert main(["export", "--store", str(store), "--to", "csv", "-o", str(tmp_path / "x.csv")]) == 1
+
+
+def test_csv_export_keeps_counts_whole_and_amounts_exact(tmp_path):
+    import csv
+
+    from kit.demo import make_report
+    from kit.report.export import export_table
+
+    cells = numbers(random.Random(5), 40, {"natural": 2})
+    cells["t2.fees.amount"] = 4068.208
+    cells["t2.rules.issued"] = None
+    report = make_report("某县某局", 2024, cells, raw={"t2.rules.issued": "/"})
+    out = export_table([report], tmp_path / "e.csv", "csv")
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = {r["cell_id"]: r for r in csv.DictReader(f)}
+    assert rows["t3.new.natural"]["value"] == str(cells["t3.new.natural"]) and "." not in rows["t3.new.total"]["value"]
+    assert (rows["t3.new.natural"]["kind"], rows["t2.fees.amount"]["kind"]) == ("count", "amount")
+    assert rows["t2.fees.amount"]["value"] == "4068.208"
+    assert (rows["t2.rules.issued"]["value"], rows["t2.rules.issued"]["raw"]) == ("", "/")
+    with pytest.raises(ParameterError, match="'ods' is not one of"):
+        export_table([report], tmp_path / "e.ods", "ods")

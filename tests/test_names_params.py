@@ -54,3 +54,21 @@ def test_render_validates_before_any_kernel(tmp_path):
     with pytest.raises(ParameterError, match="sections"):
         render({"agency": "甲局", "year": 2024, "sections": ["nope"]}, tmp_path)
     assert not list(tmp_path.iterdir())
+
+
+def test_paths_in_reports_are_relative_to_the_project(tmp_path, monkeypatch):
+    from kit.demo import make_report, numbers
+    from kit.report.layout import provenance_html
+    from kit.report.names import shown_path
+
+    import random
+
+    project = tmp_path / "proj"
+    (project / "data").mkdir(parents=True)
+    monkeypatch.chdir(project)
+    store = project / "data" / "xxgk.sqlite"
+    assert shown_path(store) == "data/xxgk.sqlite"
+    assert shown_path(tmp_path / "elsewhere" / "x.sqlite") == "…/x.sqlite"
+    report = make_report("甲局", 2024, numbers(random.Random(1), 5, {}))
+    html = provenance_html(report, {"agency": "甲局", "year": 2024, "store": str(store), "registry": None}, "0.1.0")
+    assert "store=data/xxgk.sqlite" in html and str(tmp_path) not in html and "registry=</dd>" in html

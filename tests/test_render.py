@@ -54,7 +54,7 @@ def test_render_writes_ipynb_html_pdf(rendered):
 
 
 @pytest.mark.slow
-def test_html_has_sections_tables_chart_and_no_code(rendered):
+def test_html_has_sections_tables_chart_and_no_code(rendered, demo_store):
     html = rendered["html"].read_text(encoding="utf-8")
     for title in SECTION_TITLES:
         assert title in html
@@ -67,6 +67,7 @@ def test_html_has_sections_tables_chart_and_no_code(rendered):
     assert "import kit" not in html and "display(" not in html and "In&nbsp;[" not in html
     assert '<nav class="toc">' in html and 'name="viewport"' in html
     assert "xxgk-kit 0.1.0" in html and "2024-01." in html
+    assert "store=…/store.sqlite" in html and "/tmp/" not in html  # no path of this machine in a report
 
 
 @pytest.mark.slow
@@ -120,13 +121,15 @@ def test_papermill_and_nbconvert_by_hand(demo_store, tmp_path):
 
 
 def test_chart_has_every_glyph():
+    import matplotlib as mpl
     import matplotlib.pyplot as plt
     import pandas as pd
 
     from kit.report.charts import applications_chart, figure_html
 
+    before = dict(mpl.rcParams)
     hist = pd.DataFrame({"格式": ["gov2019", "gov2021"], "新收申请": [3, 5], "上年结转": [0, 1]}, index=[2020, 2021])
-    with warnings.catch_warnings():
+    with plt.rc_context(), warnings.catch_warnings():  # whatever the chart or this test sets is undone after
         warnings.filterwarnings("error", message=".*Glyph.*")
         fig = applications_chart(hist, "青禾县某局")
         assert fig is not None
@@ -139,7 +142,8 @@ def test_chart_has_every_glyph():
         with pytest.raises(UserWarning, match="Glyph"):
             fig2.canvas.draw()
         plt.close(fig2)
-    assert applications_chart(hist.iloc[:1], "青禾县某局") is None
+        assert applications_chart(hist.iloc[:1], "青禾县某局") is None
+    assert dict(mpl.rcParams) == before, "the test left matplotlib's settings changed"
 
 
 @pytest.mark.slow

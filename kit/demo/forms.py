@@ -92,13 +92,15 @@ def write_docx(report: Report, path: str | Path, *, subtotals: bool = False) -> 
 
 def _docx_table(d: Any, grid: Grid, report: Report) -> None:
     tab = d.add_table(rows=grid.height, cols=grid.width)
-    for b in grid.boxes:
-        cell = tab.cell(b.row, b.col)
-        if b.rowspan > 1 or b.colspan > 1:
-            cell = cell.merge(tab.cell(b.last_row, b.last_col))
+    cells = tab._cells  # row-major, fetched once: python-docx recomputes the grid on every table.cell()
+    for b in grid.boxes:  # texts first, on the plain grid; then the spans (a merge keeps the first cell's text)
         if b.cell:
-            cell.text = _shown(report, b.cell)
+            text = _shown(report, b.cell)
         elif b.kind == "subtotal":
-            cell.text = number_text(sum(report.cells.get(c) or 0 for c in b.parts))
+            text = number_text(sum(report.cells.get(c) or 0 for c in b.parts))
         else:
-            cell.text = b.text
+            text = b.text
+        cells[b.row * grid.width + b.col].text = text
+    for b in grid.boxes:
+        if b.rowspan > 1 or b.colspan > 1:
+            cells[b.row * grid.width + b.col].merge(cells[b.last_row * grid.width + b.last_col])

@@ -117,7 +117,7 @@ def year_frame(year: int, store: str | Path | None = None) -> pd.DataFrame:
 def tidy_frame(store: str | Path | None = None, *, agencies: tuple[str, ...] = (),
                years: tuple[int, ...] = ()) -> pd.DataFrame:
     """The whole store as one tidy table: one row per agency, year and cell."""
-    from .excel import tidy_rows
+    from .export import tidy_rows
 
     with Store(store, create=False) as s:
         reports = [s.get(a, y) for a, y, _ in s.entries()

@@ -7,7 +7,7 @@ validated as non-negative) plus a 核对 sheet whose formulas show every identit
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..model import Report
 from ..schema import TABLE_NAMES, FormatVersion, get_format, official_grid, version_for_year
@@ -202,31 +202,18 @@ def cell_coordinates(version: str) -> dict[str, str]:
     return _build(version, None, None, None)[1]
 
 
-def tidy_rows(reports: Iterable[Report]) -> list[dict[str, Any]]:
-    """One row per cell: agency, year, format, cell id, table, row label, column label, value, printed text."""
-    out = []
-    for r in reports:
-        fmt = get_format(r.format)
-        for cid in fmt.cell_ids():
-            table, row, col = fmt.cell(cid)
-            out.append({"agency": r.agency, "year": r.year, "format": r.format, "cell_id": cid, "table": table.id,
-                        "row_label": row.label, "column_label": col.label, "value": r.cells.get(cid),
-                        "raw": r.raw.get(cid, "")})
-    return out
-
-
 def export_workbook(reports: list[Report], path: str | Path) -> Path:
     """The tidy table on sheet 数据, and one sheet per table with each report in the official layout."""
     import openpyxl
 
+    from .export import TIDY_COLUMNS, tidy_rows
+
     wb = openpyxl.Workbook()
     data = wb.active
     data.title = "数据"
-    rows = tidy_rows(reports)
-    header = ["agency", "year", "format", "cell_id", "table", "row_label", "column_label", "value", "raw"]
-    data.append(header)
-    for row in rows:
-        data.append([row[h] for h in header])
+    data.append(TIDY_COLUMNS)
+    for row in tidy_rows(reports):
+        data.append([row[h] for h in TIDY_COLUMNS])
     for tid, name in TABLE_NAMES.items():
         ws = wb.create_sheet(name)
         s = _Sheet(ws, None, get_format("gov2021"))

@@ -13,6 +13,7 @@ from ..schema import Box, Grid, get_format, number_text, official_grid
 
 SECTION_TABLE = {"二": "t2", "三": "t3", "四": "t4"}
 LABEL_CLASSES = {"label", "note", "vertical", "group"}  # label boxes styled apart (report.css)
+PATH_PARAMETERS = {"store", "registry"}  # printed relative to the project, never as this machine's paths
 
 
 def esc(text: Any) -> str:
@@ -125,8 +126,11 @@ def findings_html(report: Report, findings: Iterable[Any] | None = None) -> str:
 
 
 def provenance_html(report: Report, parameters: dict[str, Any], kit_version: str) -> str:
+    from .names import shown_path
+
     p = report.provenance
-    params = "，".join(f"{esc(k)}={esc(v)}" for k, v in parameters.items())
+    params = "，".join(f"{esc(k)}={esc(shown_path(v) if k in PATH_PARAMETERS and v else v)}"
+                      for k, v in parameters.items())
     return ('<footer class="provenance" id="provenance"><h2>数据来源</h2><dl>'
             f"<dt>来源文件</dt><dd>{esc(p.source)}</dd><dt>SHA-256</dt><dd class=\"mono\">{esc(p.sha256)}</dd>"
             f"<dt>读取方式</dt><dd>{esc(p.reader)}</dd><dt>工具版本</dt><dd>xxgk-kit {esc(kit_version)}</dd>"

@@ -1,4 +1,5 @@
-"""Agency names as output paths: one function, which never leaves the outputs folder."""
+"""Names and paths in outputs: agency names as folders (never leaving the outputs folder), and the
+project's files as a report may print them (never the machine's absolute paths)."""
 from __future__ import annotations
 
 import hashlib
@@ -33,3 +34,15 @@ def output_dir(outputs: str | Path, agency: str, year: int) -> Path:
     if root not in path.parents:
         raise OutputError(f"output path for {agency!r} escapes {root}")
     return path
+
+
+def shown_path(path: str | Path, project: str | Path | None = None) -> str:
+    """A file as a report prints it: relative to the project (by default the current folder, where
+    commands and kernels run), else only its name; never an absolute path of this machine."""
+    p = Path(path)
+    root = Path(project) if project else Path.cwd()
+    try:
+        return p.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return f"…/{p.name}"
+
