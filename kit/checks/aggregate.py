@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..model import Finding
-from ..schema import get_format
+from ..schema import balanced, get_format, total
 from . import Context, rule
 from .values import fmt, unknown_cells, value
 
@@ -27,12 +27,12 @@ def aggregate(ctx: Context) -> Iterator[Finding]:
             bad = []
             for c in row.columns:
                 cid = row.cell_id(table, c)
-                parts = [value(k, cid, unknown_cells(k)) for k in kids.values() if k is not None]
+                theirs = total(value(k, cid, unknown_cells(k)) for k in kids.values() if k is not None)
                 mine = value(r, cid, ur)
-                if mine is None or None in parts:
+                if mine is None or theirs is None:
                     continue
-                if sum(parts) != mine:  # type: ignore[arg-type]
-                    bad.append((cid, c.label, mine, sum(parts)))  # type: ignore[arg-type]
+                if not balanced([theirs], [mine]):
+                    bad.append((cid, c.label, mine, theirs))
             if bad:
                 detail = "；".join(f"{lab} 本报告 {fmt(m)}、下属合计 {fmt(s)}" for _, lab, m, s in bad)
                 yield Finding("aggregate", "error", f"“{row.label}”与 {len(kids)} 个下属单位之和不符：{detail}。",

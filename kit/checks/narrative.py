@@ -5,7 +5,7 @@ import re
 from typing import Iterator
 
 from ..model import Finding, Report
-from ..schema import get_format
+from ..schema import get_format, total
 from . import Context, rule
 from .values import fmt, unknown_cells, value
 
@@ -18,14 +18,12 @@ def _v(r: Report, cid: str) -> float | None:
     if cid.endswith(".total") and cid.startswith("t3.") and r.cells.get(cid) is None and v == 0:
         # a blank 总计 cell: the row's applicant columns (its S1 identity) say what the row holds
         row = cid.split(".", 1)[1][: -len(".total")]
-        parts = [value(r, c, unknown_cells(r)) for c in get_format(r.format).identity("S1", row).left]
-        return None if None in parts else sum(p for p in parts if p is not None)
+        return total(value(r, c, unknown_cells(r)) for c in get_format(r.format).identity("S1", row).left)
     return v
 
 
 def _sum(r: Report, *ids: str) -> float | None:
-    vals = [_v(r, i) for i in ids]
-    return None if None in vals else sum(vals)  # type: ignore[arg-type]
+    return total(_v(r, i) for i in ids)
 
 
 def _claims(text: str) -> Iterator[tuple[str, str, float]]:
@@ -129,10 +127,11 @@ def fee(ctx: Context) -> Iterator[Finding]:
     unpaid = _v(r, "t3.other.unpaid.total")
     if six and not re.search(r"信息处理费|收费|收取", six):
         yield Finding("fee", "info", "第六部分没有说明信息处理费的收取情况（国办函〔2020〕109号）。", cells=[])
-    if unpaid and _NO_NOTICE.search(six):
+    said = _NO_NOTICE.search(six)
+    if unpaid and said:
         yield Finding("fee", "warning",
                       f"表三“（六）2.申请人逾期未按收费通知要求缴纳费用”为 {fmt(unpaid)} 件，但第六部分称未发出收费通知："
-                      f"“{_NO_NOTICE.search(six).group(0)}”。", cells=["t3.other.unpaid.total"], actual=unpaid)  # type: ignore[union-attr]
+                      f"“{said.group(0)}”。", cells=["t3.other.unpaid.total"], actual=unpaid)
 
 
 TOPICS = {"主动公开": r"主动公开", "依申请公开": r"依申请", "政府信息管理": r"信息管理|公开属性|保密审查|发布审核",

@@ -44,9 +44,9 @@ def x2(ctx: Context) -> Iterator[Finding]:
     for row, name in ((x.id, x.label) for x in t2.rows if any(c.id == "in_force" for c in x.columns)):
         issued, repealed, now = (value(r, f"t2.{row}.{c}", ur) for c in ("issued", "repealed", "in_force"))
         before = value(p, f"t2.{row}.in_force", up)
-        if None in (issued, repealed, now, before):
+        if issued is None or repealed is None or now is None or before is None:
             continue
-        expected = before + issued - repealed  # type: ignore[operator]
+        expected = before + issued - repealed
         if expected == now:
             continue
         notes = [r.raw.get(f"t2.{row}.{c}", "") for c in ("issued", "repealed")]

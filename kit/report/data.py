@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from ..model import Report
-from ..schema import get_format
+from ..schema import get_format, total
 from ..store import Store
 
 # Headline figures of one report, by cell id (same meaning in both format versions).
@@ -59,10 +59,8 @@ def yearly(report: Report) -> dict[str, Any]:
     parts = {"维持": "upheld", "纠正": "corrected", "其他": "other", "尚未审结": "pending"}
     for label, c in parts.items():
         row[f"行政复议{label}"] = cell(report, f"t4.review.{c}")
-        suits = [cell(report, f"t4.{g}.{c}") for g in ("suit_direct", "suit_after_review")]
-        row[f"行政诉讼{label}"] = None if None in suits else sum(suits)  # type: ignore[arg-type]
-    suits = [cell(report, f"t4.{g}.total") for g in ("suit_direct", "suit_after_review")]
-    row["行政诉讼"] = None if None in suits else sum(suits)  # type: ignore[arg-type]
+        row[f"行政诉讼{label}"] = total(cell(report, f"t4.{g}.{c}") for g in ("suit_direct", "suit_after_review"))
+    row["行政诉讼"] = total(cell(report, f"t4.{g}.total") for g in ("suit_direct", "suit_after_review"))
     row["公开率"] = disclosure_rate(report)
     row["纠错率"] = correction_rate(report)
     return row

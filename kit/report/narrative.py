@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..model import Finding, Report
-from ..schema import get_format
+from ..schema import get_format, total
 from ..schema import number_text as n
 
 
@@ -49,20 +49,21 @@ def outcome_shares(r: Report) -> list[tuple[str, float | None]]:
 
 
 def disclosure_rate(r: Report) -> float | None:
-    g, p, t = cell(r, "t3.granted.total"), cell(r, "t3.partial.total"), cell(r, "t3.total.total")
-    if None in (g, p, t) or not t:
+    disclosed, t = total([cell(r, "t3.granted.total"), cell(r, "t3.partial.total")]), cell(r, "t3.total.total")
+    if disclosed is None or not t:
         return None
-    return (g + p) / t  # type: ignore[operator]
+    return disclosed / t
 
 
 def correction_rate(r: Report) -> float | None:
     """Share of decided 复议/诉讼 cases (维持+纠正+其他) in which the agency was corrected."""
     groups = ("review", "suit_direct", "suit_after_review")
     corrected = [cell(r, f"t4.{g}.corrected") for g in groups]
-    decided = [sum(filter(None, (cell(r, f"t4.{g}.{c}") for c in ("upheld", "corrected", "other")))) for g in groups]
-    if None in corrected or not sum(decided):
+    decided = sum(sum(filter(None, (cell(r, f"t4.{g}.{c}") for c in ("upheld", "corrected", "other")))) for g in groups)
+    wrong = total(corrected)
+    if wrong is None or not decided:
         return None
-    return sum(corrected) / sum(decided)  # type: ignore[arg-type]
+    return wrong / decided
 
 
 def _change(now: float, before: float, unit: str = "件") -> str:
@@ -137,38 +138,39 @@ def _peer_sentences(r: Report, peers: list[Report]) -> list[Sentence]:
 
 
 def _decisions(r: Report, previous: Report | None) -> list[Sentence]:
-    vals = {name: cell(r, f"t2.{row}.decisions") for name, row in (("行政许可", "license"), ("行政处罚", "penalty"),
-                                                                 ("行政强制", "coercion"))}
-    if any(v is None for v in vals.values()):
-        return []
-    text = "主动公开的行政决定：" + "、".join(f"{k}{n(v)}件" for k, v in vals.items())  # type: ignore[arg-type]
-    facts = {k: v for k, v in vals.items() if v is not None}
+    names = (("行政许可", "license"), ("行政处罚", "penalty"), ("行政强制", "coercion"))
+    vals = [cell(r, f"t2.{row}.decisions") for _, row in names]
+    facts: dict[str, float] = {}
+    for (name, _), v in zip(names, vals):
+        if v is None:
+            return []
+        facts[name] = v
+    text = "主动公开的行政决定：" + "、".join(f"{k}{n(v)}件" for k, v in facts.items())
     if previous and previous.format == r.format:  # 表二 columns differ between gov2019 and gov2021
-        before = cell(previous, "t2.penalty.decisions")
+        now, before = facts["行政处罚"], cell(previous, "t2.penalty.decisions")
         if before is not None:
-            text += "；行政处罚决定" + _change(vals["行政处罚"], before)  # type: ignore[arg-type]
-            facts.update({"prev_penalty": before, "penalty_change": abs(vals["行政处罚"] - before)})  # type: ignore[operator]
-            if before and vals["行政处罚"] != before:
-                facts["penalty_change_pct"] = round(abs(vals["行政处罚"] - before) / before * 100, 1)  # type: ignore[operator]
+            text += "；行政处罚决定" + _change(now, before)
+            facts.update({"prev_penalty": before, "penalty_change": abs(now - before)})
+            if before and now != before:
+                facts["penalty_change_pct"] = round(abs(now - before) / before * 100, 1)
     return [Sentence(text + "。", facts)]
 
 
 def _cases(r: Report) -> list[Sentence]:
     review, rc = cell(r, "t4.review.total"), cell(r, "t4.review.corrected")
-    suits = [cell(r, f"t4.{g}.total") for g in ("suit_direct", "suit_after_review")]
-    sc = [cell(r, f"t4.{g}.corrected") for g in ("suit_direct", "suit_after_review")]
-    if None in (review, rc) or None in suits or None in sc:
+    s_total = total(cell(r, f"t4.{g}.total") for g in ("suit_direct", "suit_after_review"))
+    s_corr = total(cell(r, f"t4.{g}.corrected") for g in ("suit_direct", "suit_after_review"))
+    if review is None or rc is None or s_total is None or s_corr is None:
         return []
-    s_total, s_corr = sum(suits), sum(sc)  # type: ignore[arg-type]
     if not review and not s_total:
         return [Sentence("本年度没有因政府信息公开引起的行政复议和行政诉讼。", {})]
     facts = {"review": review, "review_corrected": rc, "suits": s_total, "suits_corrected": s_corr}
-    text = f"因政府信息公开引起行政复议{n(review)}件（其中结果纠正{n(rc)}件）、行政诉讼{n(s_total)}件（其中结果纠正{n(s_corr)}件）"  # type: ignore[arg-type]
+    text = f"因政府信息公开引起行政复议{n(review)}件（其中结果纠正{n(rc)}件）、行政诉讼{n(s_total)}件（其中结果纠正{n(s_corr)}件）"
     rate = correction_rate(r)
     if rate is not None:
         text += f"，已审结案件的纠错率为{pct(rate)}"
         facts["correction_pct"] = round(rate * 100, 1)
-    return [Sentence(text + "。", facts)]  # type: ignore[arg-type]
+    return [Sentence(text + "。", facts)]
 
 
 def _findings(findings: list[Finding]) -> list[Sentence]:

@@ -10,8 +10,8 @@ from .formats import (SECTION_KEYS, TABLE_NAMES, VERSIONS, Column, FormatVersion
                       get_format, version_for_year)
 from .grid import Box, Grid, official_grid
 from .identities import Identity, balanced
-from .numbers import number_text, printed
+from .numbers import number_text, printed, total
 
 __all__ = ["SECTION_KEYS", "TABLE_NAMES", "VERSIONS", "Box", "Column", "FormatVersion", "Grid", "Identity",
            "Outcome", "Row", "Section", "Table", "balanced", "get_format", "number_text", "official_grid",
-           "printed", "version_for_year"]
+           "printed", "total", "version_for_year"]

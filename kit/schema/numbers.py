@@ -1,6 +1,8 @@
 """Numbers as text: the one formatter every message, table, sentence and writer uses."""
 from __future__ import annotations
 
+from typing import Iterable
+
 Number = int | float
 
 
@@ -24,3 +26,14 @@ def printed(value: Number | None, raw: str | None) -> str:
     if raw is not None and (value is None or raw.strip() not in ("", number)):
         return raw
     return number
+
+
+def total(values: Iterable[Number | None]) -> Number | None:
+    """The sum of some cells' numbers; None when one of them has none (unknown, or blank where it counts)."""
+    out: Number = 0
+    for v in values:
+        if v is None:
+            return None
+        out += v
+    return out
+
