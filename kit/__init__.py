@@ -21,8 +21,8 @@ _LAZY = {
     "check_report": "findings", "check_store": "findings", "Registry": "registry",
     "run_checks": "checks", "Context": "checks", "rules": "checks",
     "load_report": "report.data", "table_frame": "report.data", "history_frame": "report.data",
-    "peers_frame": "report.data", "headline": "report.data", "yearly": "report.data", "peer_reports": "report.data",
-    "year_frame": "report.data", "tidy_frame": "report.data", "pivot_cell": "report.data",
+    "peers_frame": "report.data", "peer_reports": "report.data", "tidy_frame": "report.data",
+    "pivot_cell": "report.data",
     "findings_frame": "report.data",
     "narrative_section": "report.sections", "history_section": "report.sections", "peers_section": "report.sections",
     "previous_report": "report.sections", "sentences": "report.narrative",
@@ -31,9 +31,9 @@ _LAZY = {
     "title_block": "report.layout", "section_html": "report.layout", "table_html": "report.layout",
     "findings_html": "report.layout", "provenance_html": "report.layout",
     "render": "report.render", "execute": "report.render", "export": "report.render",
-    "validate_parameters": ("report.params", "validate"), "load_parameters": ("report.params", "load"),
+    "validate_parameters": ("report.params", "validate"),
     "safe_name": "report.names", "output_dir": "report.names",
-    "make_demo": ("demo", "write_demo"),
+    "write_demo": "demo",
 }
 
 __all__ = [

@@ -45,7 +45,6 @@ class Job:
     folder: str                      # absolute output folder of this report
     key: str = ""                    # "<year>/<folder name>", unique in the outputs
     fingerprint: str = ""
-    format: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

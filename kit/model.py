@@ -63,9 +63,6 @@ class Report:
         for key in SECTION_KEYS:
             self.sections.setdefault(key, "")
 
-    def value(self, cell_id: str) -> Number | None:
-        return self.cells[cell_id]
-
     def unknown_cells(self) -> set[str]:
         """Cells the reader flagged (ambiguous, unreadable, missing ...): their value is not known."""
         return {c for f in self.findings if f.rule.startswith("extract.") and f.severity != "info" for c in f.cells}

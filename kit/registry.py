@@ -28,7 +28,6 @@ class Agency:
 class Registry:
     def __init__(self, agencies: list[Agency]) -> None:
         self.agencies = agencies
-        self.by_id = {a.id: a for a in agencies}
         self.by_name = {a.name: a for a in agencies}
 
     @classmethod

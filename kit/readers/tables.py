@@ -130,9 +130,8 @@ def _resolve_t4(table: Table, toks: list[Token] | None, cells: dict[str, Value],
     kinds = ["count"] * len(ids)
     if not toks:
         cells.update({c: None for c in ids})
-        if toks is None or not toks:
-            findings.append(Finding("extract.missing_row", "warning",
-                                    "表四未找到数值行，15个单元格为空。", cells=ids))
+        findings.append(Finding("extract.missing_row", "warning", f"表四未找到数值行，{len(ids)}个单元格为空。",
+                                cells=ids))
         return cells, raw, findings
     rs = row_readings(toks, kinds)
     if not rs:

@@ -104,14 +104,6 @@ def peers_frame(report: Report, peers: list[Report]) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("机关")
 
 
-def year_frame(year: int, store: str | Path | None = None) -> pd.DataFrame:
-    """Headline figures of every agency stored for one year (index: agency)."""
-    with Store(store, create=False) as s:
-        reports = s.year(year)
-    rows = [{"机关": r.agency, **yearly(r)} for r in reports]
-    return pd.DataFrame(rows).set_index("机关") if rows else pd.DataFrame(columns=["格式", *HEADLINE])
-
-
 def tidy_frame(store: str | Path | None = None, *, agencies: tuple[str, ...] = (),
                years: tuple[int, ...] = ()) -> pd.DataFrame:
     """The whole store as one tidy table: one row per agency, year and cell."""

@@ -48,7 +48,7 @@ def _toc(body: str) -> str:
     return f'<nav class="toc"><strong>目录</strong><ol>{lis}</ol></nav>'
 
 
-def page(body: str, *, extra_css: str = "") -> str:
+def page(body: str) -> str:
     """The whole HTML document around nbconvert's body: lean CSS, a table of contents."""
     m = re.search(r"<h1>(.*?)</h1>", body)
     title = re.sub(r"<[^>]+>", "", m.group(1)) if m else "政府信息公开工作年度报告"
@@ -58,7 +58,7 @@ def page(body: str, *, extra_css: str = "") -> str:
         body = body[:end + 9] + toc + body[end + 9:] if end >= 0 else toc + body
     return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{html.escape(html.unescape(title))}</title><style>{css()}{extra_css}</style></head>"
+            f"<title>{html.escape(html.unescape(title))}</title><style>{css()}</style></head>"
             f"<body><main class=\"report\">{body}</main></body></html>\n")
 
 
@@ -89,10 +89,7 @@ class KitHTMLExporter(HTMLExporter):
 
     def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[no-untyped-def]
         body, res = super().from_notebook_node(nb, resources, **kw)
-        return page(body, extra_css=self.extra_css()), res
-
-    def extra_css(self) -> str:
-        return ""
+        return page(body), res
 
 
 def _pdf_css(font: Path) -> str:
@@ -307,31 +304,35 @@ class WarmKernel:
 
     def execute(self, parameters: dict[str, Any], out_nb: Path, *, notebook: Path = NOTEBOOK) -> Path:
         """Like :func:`execute`, in this kernel; a dead kernel is restarted and the run retried once."""
+        try:
+            return self._run_once(parameters, out_nb, notebook)
+        except RenderError:
+            if self.alive():
+                raise  # the notebook failed, not the kernel
+        return self._run_once(parameters, out_nb, notebook)  # the kernel died under us: once more, in a new one
+
+    def _run_once(self, parameters: dict[str, Any], out_nb: Path, notebook: Path) -> Path:
         import papermill as pm
         from papermill.exceptions import PapermillExecutionError
 
-        for attempt in (1, 2):  # a second attempt only after the kernel died mid-run
-            if not self.alive():
-                self.stop()
-                self.start()
-            if self.runs:
-                self._reset()
-            self.runs += 1
-            out_nb.parent.mkdir(parents=True, exist_ok=True)
-            tmp = out_nb.with_name(f".{out_nb.stem}.part.ipynb")
-            try:
-                pm.execute_notebook(str(notebook), str(tmp), parameters=parameters, kernel_name=KERNEL,
-                                    engine_name="xxgk-warm", km=self.km, progress_bar=False, log_output=False)
-            except PapermillExecutionError as e:
-                os.replace(tmp, out_nb)
-                raise RenderError(f"notebook failed in cell {e.exec_count}: {e.ename}: {e.evalue}",
-                                  notebook=out_nb) from None
-            except Exception as e:
-                if attempt == 1 and not self.alive():
-                    continue  # the kernel died under us: start a fresh one and run again
-                if tmp.exists():
-                    os.replace(tmp, out_nb)
-                raise RenderError(f"notebook run failed: {e}", notebook=out_nb if out_nb.exists() else None) from None
+        if not self.alive():
+            self.stop()
+            self.start()
+        if self.runs:
+            self._reset()
+        self.runs += 1
+        out_nb.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out_nb.with_name(f".{out_nb.stem}.part.ipynb")
+        try:
+            pm.execute_notebook(str(notebook), str(tmp), parameters=parameters, kernel_name=KERNEL,
+                                engine_name="xxgk-warm", km=self.km, progress_bar=False, log_output=False)
+        except PapermillExecutionError as e:
             os.replace(tmp, out_nb)
-            return out_nb
-        raise RenderError("kernel died twice")  # pragma: no cover
+            raise RenderError(f"notebook failed in cell {e.exec_count}: {e.ename}: {e.evalue}",
+                              notebook=out_nb) from None
+        except Exception as e:
+            if tmp.exists():
+                os.replace(tmp, out_nb)
+            raise RenderError(f"notebook run failed: {e}", notebook=out_nb if out_nb.exists() else None) from None
+        os.replace(tmp, out_nb)
+        return out_nb

@@ -98,9 +98,6 @@ class Table:
                 return r
         raise FormatError(f"table {self.id} has no row {row_id}")
 
-    def rows_with(self, *roles: str) -> tuple[Row, ...]:
-        return tuple(r for r in self.rows if r.role in roles)
-
     def blocks(self) -> list[tuple[str, tuple[Row, ...]]]:
         """表二: (printed item, its rows) in order; other tables are one block without a name."""
         out: dict[str, list[Row]] = {}
@@ -179,9 +176,6 @@ class FormatVersion:
             if i.key == key:
                 return i
         raise FormatError(f"{self.version} has no identity {rule} for {key}")
-
-    def covers(self, year: int) -> bool:
-        return year >= self.first_year and (self.last_year is None or year <= self.last_year)
 
 
 def _column(c: dict[str, Any], kind: str = "count") -> Column:

@@ -54,10 +54,6 @@ class Grid:
             out[b.row].append(b)
         return [sorted(r, key=lambda b: b.col) for r in out]
 
-    def cells(self) -> dict[str, Box]:
-        """Value boxes by cell id."""
-        return {b.cell: b for b in self.boxes if b.cell}
-
 
 def spread(n: int, width: int) -> list[tuple[int, int]]:
     """(first, span) of ``n`` columns spread over ``width`` grid columns, the last one taking the rest."""
