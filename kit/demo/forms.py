@@ -43,7 +43,7 @@ def text(report: Report, form: str = "pipe") -> str:
                     lines.append(f"| {r.label} | " + " | ".join(vals) + " |" if form == "pipe"
                                  else f"{r.label} " + " ".join(vals))
         elif sec.key == "三":
-            lines.append(t3.note or "")
+            lines.append(t3.note)
             for r in t3.rows:
                 vals = [_shown(report, r.cell_id(t3.id, c)) for c in r.columns]
                 lines.append(f"| {_t3_label(r)} | " + " | ".join(vals) + " |" if form == "pipe"

@@ -190,14 +190,20 @@ def export(nb_path: Path, to: tuple[str, ...] = FORMATS) -> dict[str, Path]:
 
 def execute(parameters: dict[str, Any], out_nb: Path, *, notebook: Path = NOTEBOOK, cwd: Path | None = None) -> Path:
     """Run the master notebook with papermill; a failed run keeps its executed notebook."""
+    return _papermill(notebook, out_nb, parameters, cwd=str(cwd) if cwd else None)
+
+
+def _papermill(notebook: Path, out_nb: Path, parameters: dict[str, Any], **engine: Any) -> Path:
+    """One papermill run written beside ``out_nb`` and renamed; on failure the executed notebook is kept
+    at ``out_nb`` and a RenderError names it."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     out_nb.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_nb.with_name(f".{out_nb.stem}.part.ipynb")
     try:
-        pm.execute_notebook(str(notebook), str(tmp), parameters=parameters, kernel_name=KERNEL,
-                            progress_bar=False, log_output=False, cwd=str(cwd) if cwd else None)
+        pm.execute_notebook(str(notebook), str(tmp), parameters=parameters, kernel_name=KERNEL, progress_bar=False,
+                            log_output=False, **engine)
     except PapermillExecutionError as e:
         os.replace(tmp, out_nb)
         raise RenderError(f"notebook failed in cell {e.exec_count}: {e.ename}: {e.evalue}", notebook=out_nb) from None
@@ -312,27 +318,10 @@ class WarmKernel:
         return self._run_once(parameters, out_nb, notebook)  # the kernel died under us: once more, in a new one
 
     def _run_once(self, parameters: dict[str, Any], out_nb: Path, notebook: Path) -> Path:
-        import papermill as pm
-        from papermill.exceptions import PapermillExecutionError
-
         if not self.alive():
             self.stop()
             self.start()
         if self.runs:
             self._reset()
         self.runs += 1
-        out_nb.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out_nb.with_name(f".{out_nb.stem}.part.ipynb")
-        try:
-            pm.execute_notebook(str(notebook), str(tmp), parameters=parameters, kernel_name=KERNEL,
-                                engine_name="xxgk-warm", km=self.km, progress_bar=False, log_output=False)
-        except PapermillExecutionError as e:
-            os.replace(tmp, out_nb)
-            raise RenderError(f"notebook failed in cell {e.exec_count}: {e.ename}: {e.evalue}",
-                              notebook=out_nb) from None
-        except Exception as e:
-            if tmp.exists():
-                os.replace(tmp, out_nb)
-            raise RenderError(f"notebook run failed: {e}", notebook=out_nb if out_nb.exists() else None) from None
-        os.replace(tmp, out_nb)
-        return out_nb
+        return _papermill(notebook, out_nb, parameters, engine_name="xxgk-warm", km=self.km)

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable, TypeVar
 
 from ..errors import FormatError
 
@@ -47,22 +47,15 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """One kind of 表三 result (予以公开, 不予公开 ...): its result rows."""
-
-    id: str
-    label: str
-    rows: tuple[Row, ...]
-
-
-@dataclass(frozen=True)
 class Table:
+    """One statutory table: its rows (each with its columns), labels, and identities."""
+
     id: str
+    rows: tuple[Row, ...]
     title: str
     keywords: tuple[str, ...]
-    rows: tuple[Row, ...]
-    note: str | None = None
-    results_label: str | None = None   # 表三: 三、本年度办理结果, the label over the result rows
+    note: str = ""                     # 表三: the 勾稽 note in the top-left header cell
+    results_label: str = ""            # 表三: 三、本年度办理结果, the label over the result rows
     outcomes: tuple[Outcome, ...] = ()
     declared: tuple[dict[str, Any], ...] = field(default=(), compare=False, repr=False)  # identities as data
 
@@ -87,16 +80,10 @@ class Table:
         return next(c for c in self.columns if c.role == "total")
 
     def column(self, column_id: str) -> Column:
-        for c in self.columns:
-            if c.id == column_id:
-                return c
-        raise FormatError(f"table {self.id} has no column {column_id}")
+        return _one(self.columns, column_id, f"table {self.id} has no column")
 
     def row(self, row_id: str) -> Row:
-        for r in self.rows:
-            if r.id == row_id:
-                return r
-        raise FormatError(f"table {self.id} has no row {row_id}")
+        return _one(self.rows, row_id, f"table {self.id} has no row")
 
     def blocks(self) -> list[tuple[str, tuple[Row, ...]]]:
         """表二: (printed item, its rows) in order; other tables are one block without a name."""
@@ -106,10 +93,7 @@ class Table:
         return [(item, tuple(rows)) for item, rows in out.items()]
 
     def outcome(self, outcome_id: str) -> Outcome:
-        for o in self.outcomes:
-            if o.id == outcome_id:
-                return o
-        raise FormatError(f"table {self.id} has no outcome {outcome_id}")
+        return _one(self.outcomes, outcome_id, f"table {self.id} has no outcome")
 
     def cell_ids(self) -> list[str]:
         return [r.cell_id(self.id, c) for r in self.rows for c in r.columns]
@@ -130,6 +114,15 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """One kind of 表三 result (予以公开, 不予公开 ...): its result rows."""
+
+    id: str
+    label: str
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
 class FormatVersion:
     version: str
     first_year: int
@@ -141,16 +134,10 @@ class FormatVersion:
     _cells: dict[str, tuple[Table, Row, Column]] = field(default_factory=dict, compare=False, repr=False)
 
     def table(self, table_id: str) -> Table:
-        for t in self.tables:
-            if t.id == table_id:
-                return t
-        raise FormatError(f"{self.version} has no table {table_id}")
+        return _one(self.tables, table_id, f"{self.version} has no table")
 
     def section(self, key: str) -> Section:
-        for s in self.sections:
-            if s.key == key:
-                return s
-        raise FormatError(f"{self.version} has no section {key}")
+        return _one(self.sections, key, f"{self.version} has no section")
 
     def cell_ids(self) -> list[str]:
         return [cid for t in self.tables for cid in t.cell_ids()]
@@ -176,6 +163,17 @@ class FormatVersion:
             if i.key == key:
                 return i
         raise FormatError(f"{self.version} has no identity {rule} for {key}")
+
+
+_T = TypeVar("_T", Column, Row, Outcome, Table, Section)
+
+
+def _one(items: Iterable[_T], ident: str, missing: str) -> _T:
+    """The item whose id (a section's key) is ``ident``; a FormatError saying what is missing otherwise."""
+    for item in items:
+        if (item.key if isinstance(item, Section) else item.id) == ident:
+            return item
+    raise FormatError(f"{missing} {ident}")
 
 
 def _column(c: dict[str, Any], kind: str = "count") -> Column:
@@ -206,8 +204,9 @@ def _build(doc: dict[str, Any]) -> FormatVersion:
         # an outcome holds the result rows whose id starts with its own (deny -> deny.state_secret ...)
         outcomes = tuple(Outcome(o["id"], o["label"], tuple(
             r for r in rows if r.role == "result" and r.id.split(".")[0] == o["id"])) for o in t.get("outcomes", []))
-        tables.append(Table(t["id"], t["title"], tuple(t["keywords"]), tuple(rows), t.get("note"),
-                            t.get("results_label"), outcomes, tuple(t.get("identities", []))))
+        tables.append(Table(t["id"], tuple(rows), t["title"], tuple(t["keywords"]), note=t.get("note", ""),
+                            results_label=t.get("results_label", ""), outcomes=outcomes,
+                            declared=tuple(t.get("identities", []))))
     sections = tuple(Section(s["key"], s["title"], tuple(s["keywords"])) for s in doc["sections"])
     first, last = doc["years"]
     return FormatVersion(doc["version"], first, last, doc["issued_by"], tuple(doc["shape_markers"]),

@@ -107,7 +107,7 @@ def _t3(table: Table, subtotals: bool) -> Grid:
         slots.append(_Slot(c, c.group))
         if subtotals and c.group and (j + 1 == len(cols) or cols[j + 1].group != c.group):
             slots.append(_Slot(None, c.group))
-    boxes = [Box(0, 0, "note", table.note or "", rowspan=3, colspan=labels),
+    boxes = [Box(0, 0, "note", table.note, rowspan=3, colspan=labels),
              Box(0, labels, "head", "申请人情况", colspan=len(slots))]
     j = 0
     while j < len(slots):
@@ -160,7 +160,7 @@ def _t3(table: Table, subtotals: bool) -> Grid:
                 r += 1
             members = []
         if nxt is None or nxt.role not in ("result", "total"):
-            boxes.append(Box(first_result, 0, "vertical", table.results_label or "", rowspan=r - first_result))
+            boxes.append(Box(first_result, 0, "vertical", table.results_label, rowspan=r - first_result))
     return Grid(table, labels + len(slots), r, 3, tuple(boxes))
 
 
