@@ -4,7 +4,8 @@
 n-th time it passes ``point``, so a crash test hits the same moment on every run instead of
 sleeping a random time and hoping. The points:
 
-- ``store.write``: inside a report's transaction, its rows written, before the commit;
+- ``store.write``: inside a report's transaction, its report row and cells written, its sections and
+  findings not yet;
 - ``store.commit``: right after a report's transaction committed;
 - ``batch.job``: right after a finished job was recorded in the batch's journal.
 """

@@ -138,6 +138,7 @@ class Store:
                 rid = cur.lastrowid
                 db.executemany("INSERT INTO cells (report_id, cell_id, value, raw) VALUES (?,?,?,?)",
                                [(rid, cid, v, report.raw.get(cid, "")) for cid, v in report.cells.items()])
+                faults.point("store.write")  # half of the report written: only the transaction keeps it whole
                 db.executemany("INSERT INTO sections (report_id, key, text) VALUES (?,?,?)",
                                [(rid, k, t) for k, t in report.sections.items()])
                 db.executemany(
@@ -146,7 +147,6 @@ class Store:
                     [(rid, i, f.rule, f.severity, json.dumps(f.cells, ensure_ascii=False), f.message,
                       json.dumps(f.expected, ensure_ascii=False), json.dumps(f.actual, ensure_ascii=False))
                      for i, f in enumerate(report.findings)])
-                faults.point("store.write")
         except sqlite3.Error as e:
             raise StoreError(f"cannot store {report.provenance.source}: {e}") from None
         faults.point("store.commit")

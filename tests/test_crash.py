@@ -68,7 +68,7 @@ def _ingest(folder: Path, store: Path, fault: str | None = None) -> int:
 def test_ingest_killed_at_an_exact_moment(tmp_path, point, n, kept):
     folder = _folder(tmp_path, FILES)
     store = tmp_path / "s.sqlite"
-    # killed inside the n-th report's transaction (its rows written, not committed), or right after a commit
+    # killed inside the n-th report's transaction (half its rows written), or right after a commit
     assert _ingest(folder, store, f"{point}:{n}") == -signal.SIGKILL
     assert _consistent(store) == {_agency(i) for i in range(kept)}
     # the next run completes the work

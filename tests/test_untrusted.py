@@ -203,13 +203,20 @@ def test_pdf_time_limit_arms_an_alarm_and_turns_it_into_a_named_refusal(tmp_path
 
     monkeypatch.setattr(pdfmod, "_pdf_to_text", overrun)
     monkeypatch.setenv("XXGK_PDF_SECONDS", "7")
-    before = signal.getsignal(signal.SIGALRM)
-    p = tmp_path / "slow.pdf"
-    p.write_bytes(b"%PDF-1.7\n")
-    with pytest.raises(InputError, match="slow.pdf: reading took longer than the limit of 7 s"):
-        read_file(p)
-    assert armed == [7, 0]  # armed with the limit, disarmed afterwards
-    assert signal.getsignal(signal.SIGALRM) is before  # and the previous handler is back
+
+    def no_limit(signum, frame):  # what runs if the limit installed no handler of its own
+        raise AssertionError("the time limit did not handle its alarm")
+
+    before = signal.signal(signal.SIGALRM, no_limit)
+    try:
+        p = tmp_path / "slow.pdf"
+        p.write_bytes(b"%PDF-1.7\n")
+        with pytest.raises(InputError, match="slow.pdf: reading took longer than the limit of 7 s"):
+            read_file(p)
+        assert armed == [7, 0]  # armed with the limit, disarmed afterwards
+        assert signal.getsignal(signal.SIGALRM) is no_limit  # and the previous handler is back
+    finally:
+        signal.signal(signal.SIGALRM, before)
 
 
 @pytest.mark.parametrize("name", ["XXGK_MAX_BYTES", "XXGK_MAX_UNPACKED", "XXGK_PDF_PAGES", "XXGK_PDF_SECONDS"])
