@@ -152,3 +152,18 @@ def test_readers_and_checks_evaluate_the_same_identity_objects(monkeypatch):
     # and they are the schema's objects: break one there, and the reader and the rules both see it
     s1 = get_format("gov2021").identity("S1", "granted")
     assert s1.left[0] == "t3.granted.natural" and s1.right == ("t3.granted.total",)
+
+
+def test_without_shared_the_corpus_tests_skip_and_ci_refuses_to_run(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "XXGK_SHARED": str(tmp_path / "no-shared")}
+    env.pop("CI", None)
+    cmd = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "tests/test_schema.py"]
+    local = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+    assert local.returncode == 0 and "2 skipped" in local.stdout and "needs ../shared" in local.stdout, local.stdout
+    ci = subprocess.run(cmd, cwd=root, env={**env, "CI": "true"}, capture_output=True, text=True)
+    assert ci.returncode != 0 and "the shared corpus is missing" in ci.stderr + ci.stdout

@@ -22,10 +22,9 @@ def test_pipe_and_glued_forms_read_to_the_same_cells(seed):
     pipe = read_text(report_text("测试县某局", 2024, cells, "pipe"), "pipe.txt")
     glued = read_text(report_text("测试县某局", 2024, cells, "glued"), "glued.txt")
     assert pipe.cells == cells
-    flagged = {c for f in glued.findings if f.rule.startswith("extract.") for c in f.cells}
-    for cid, v in cells.items():
-        assert glued.cells[cid] == v or cid in flagged, cid
-    assert not [f for f in pipe.findings if f.rule.startswith("extract.")]
+    # every digit run of these six tables has one split that keeps the identities: read exactly, none flagged
+    assert glued.cells == cells
+    assert not [f for f in pipe.findings + glued.findings if f.rule.startswith("extract.")]
     assert (pipe.agency, pipe.year, pipe.format) == ("测试县某局", 2024, "gov2021")
 
 
