@@ -138,7 +138,7 @@ def _resolve_t4(table: Table, toks: list[Token] | None, cells: dict[str, Value],
         printed = " ".join(t.text for t in toks)
         cells.update({c: None for c in ids})
         findings.append(Finding("extract.unreadable", "error",
-                                f"表四印的是“{printed}”，无法读成15个数。", cells=ids, actual=printed))
+                                f"表四印的是“{printed}”，无法读成{len(ids)}个数。", cells=ids, actual=printed))
         return cells, raw, findings
     # the one printed run holds all three groups: score each reading as the table's rows
     n = len(table.columns)
