@@ -9,40 +9,41 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import click
 
 from . import __version__, faults
-from .config import check_limits
+from .config import Config, check_limits, load
 from .errors import ConfigError, InputError, KitError, StoreError
 
-TEXT_EXT = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".pdf", ".docx", ".xlsx", ".png", ".jpg", ".jpeg",
-            ".tif", ".tiff"}
-
-
-def _outputs(value: str | None) -> Path:
-    return Path(value or os.environ.get("XXGK_OUTPUTS") or "outputs")
+def _settings(**flags: Any) -> Config:
+    """The project's settings with this command's flags on top (flag > environment > xxgk.toml > default)."""
+    return load(overrides=flags)
 
 
 def _store_opt(f: Any) -> Any:
     return click.option("--store", type=click.Path(dir_okay=False), default=None,
-                        help="SQLite store (default: $XXGK_STORE or data/xxgk.sqlite).")(f)
+                        help="SQLite store (default: the project's, see `xxgk config`).")(f)
 
 
-def _formats(value: str) -> tuple[str, ...]:
-    fmts = tuple(v.strip() for v in value.split(",") if v.strip())
-    bad = [f for f in fmts if f not in ("html", "pdf")]
-    if bad or not fmts:
-        raise click.BadParameter(f"{value!r}: choose from html, pdf (comma-separated)")
-    return fmts
+def _outputs_opt(f: Any) -> Any:
+    return click.option("--outputs", default=None, help="Output folder (default: the project's).")(f)
+
+
+def _to_opt(f: Any) -> Any:
+    return click.option("--to", "to", default=None, help="Output formats, of html, pdf (default: the project's).")(f)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xxgk")
-def cli() -> None:
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+              help="Project file (default: $XXGK_CONFIG, else the nearest xxgk.toml).")
+def cli(config_file: str | None) -> None:
     """Turn government information-disclosure annual reports into checked data and reports."""
-    # settings first: a bad limit is a usage error before any work, never silently replaced
+    if config_file:  # the library, its workers and kernels find it the same way
+        os.environ["XXGK_CONFIG"] = str(Path(config_file).resolve())
+    # settings first: a bad one is a usage error before any work, never silently replaced
     check_limits()
     faults.planned()
 
@@ -69,39 +70,42 @@ def extract(file: str, as_json: bool, agency: str | None, year: int | None) -> N
         click.echo(f"  [{f.severity}] {f.rule}: {f.message}")
 
 
-def _walk(paths: tuple[str, ...]) -> Iterator[Path]:
-    for p in map(Path, paths):
-        if p.is_dir():
-            yield from sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in TEXT_EXT
-                              and not q.name.startswith("."))
-        else:
-            yield p
-
-
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @_store_opt
 @click.option("--agency", default=None, help="Agency name for every file (overrides the title line).")
 @click.option("--year", type=int, default=None, help="Year for every file (overrides the title line).")
-def ingest(paths: tuple[str, ...], store: str | None, agency: str | None, year: int | None) -> None:
-    """Read report files (or folders of them) into the store, one line per file."""
-    from .readers import read_file
+@click.option("--force", is_flag=True, help="Read files again even when stored unchanged.")
+def ingest(paths: tuple[str, ...], store: str | None, agency: str | None, year: int | None, force: bool) -> None:
+    """Read report files (or folders of them; default: the project's inbox) into the store.
+
+    One line per file read or refused; files stored unchanged are counted, not read again.
+    """
+    from .ingest import ingest as run_ingest
     from .store import Store
 
-    failed = 0
-    with Store(store) as st:
-        for path in _walk(paths):
-            try:
-                report = read_file(path, agency=agency, year=year)
-                st.put(report)
-            except (InputError, StoreError) as e:
-                failed += 1
-                click.echo(f"FAILED {e}", err=True)
-                continue
-            flagged = sum(1 for f in report.findings if f.rule.startswith("extract."))
-            click.echo(f"ok     {path}: {report.agency} {report.year} {report.format}"
-                       + (f" ({flagged} extract findings)" if flagged else ""))
-    if failed:
+    cfg = _settings(store=store)
+    if not paths:
+        if not cfg["inbox"].is_dir():
+            raise ConfigError(f"inbox {cfg['inbox']} ({cfg.sources['inbox']}) is not a folder: give PATHS, "
+                              "or set inbox in xxgk.toml")
+        paths = (str(cfg["inbox"]),)
+    counts = {"read": 0, "unchanged": 0, "failed": 0}
+    with Store(cfg["store"]) as st:
+        for got in run_ingest(paths, st, agency=agency, year=year, force=force):
+            if got.error:
+                counts["failed"] += 1
+                click.echo(f"FAILED {got.error}", err=True)
+            elif got.report:
+                counts["read"] += 1
+                r = got.report
+                flagged = sum(1 for f in r.findings if f.rule.startswith("extract."))
+                click.echo(f"ok     {got.path}: {r.agency} {r.year} {r.format}"
+                           + (f" ({flagged} extract findings)" if flagged else ""))
+            else:
+                counts["unchanged"] += 1
+    click.echo(f"ingest: {counts['read']} read, {counts['unchanged']} unchanged, {counts['failed']} failed", err=True)
+    if counts["failed"]:
         raise SystemExit(1)
 
 
@@ -126,17 +130,19 @@ def _summarise(summary: Any, out: Path) -> None:
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="Exit 1 when a finding at or above this severity is found.")
 @click.option("--registry", type=click.Path(dir_okay=False), default=None,
-              help="Agency registry CSV; enables the aggregation check for declared parents.")
+              help="Agency registry CSV (default: the project's); enables the aggregation check for declared "
+                   "parents.")
 @click.option("--all", "show_all", is_flag=True, help="Also list info findings in the table.")
 def check(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None, as_json: bool, fail_on: str,
           registry: str | None, show_all: bool) -> None:
     """Check stored reports against every consistency rule."""
     from .checks import RANK
-    from .registry import Registry
     from .findings import check_store
+    from .registry import Registry
 
-    reg = Registry.load(registry) if registry else None
-    results = check_store(store, agencies=agencies, years=years, registry=reg)
+    cfg = _settings(store=store, registry=registry)
+    reg = Registry.load(cfg["registry"]) if cfg["registry"] else None
+    results = check_store(cfg["store"], agencies=agencies, years=years, registry=reg)
     if as_json:
         click.echo(json.dumps([{"agency": a, "year": y, **f.to_dict()} for a, y, f in results],
                               ensure_ascii=False, indent=1))
@@ -157,29 +163,30 @@ def check(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None, 
 @click.option("--agency", default=None, help="Agency name as stored.")
 @click.option("--year", type=int, default=None, help="Report year.")
 @_store_opt
-@click.option("--to", "to", default="html,pdf", show_default=True, help="Output formats: html, pdf.")
-@click.option("--outputs", default=None, help="Output folder (default: $XXGK_OUTPUTS or outputs/).")
-def render(params_file: str | None, agency: str | None, year: int | None, store: str | None, to: str,
+@_to_opt
+@_outputs_opt
+def render(params_file: str | None, agency: str | None, year: int | None, store: str | None, to: str | None,
            outputs: str | None) -> None:
     """Run the master notebook for one agency and year, then export HTML and PDF.
 
-    Give either PARAMS_FILE (YAML) or --agency and --year.
+    Give either PARAMS_FILE (YAML) or --agency and --year. The store and the registry are the
+    project's unless the params file or --store names them.
     """
-    from .report.params import load, validate
+    from .report.params import load as load_params
+    from .report.params import validate
     from .report.render import render as do_render
-    from .store import default_path
 
-    fmts = _formats(to)
+    cfg = _settings(store=store, to=to, outputs=outputs)
     if params_file:
-        params = load(params_file)
+        params = load_params(params_file)
     elif agency and year:
         params = validate({"agency": agency, "year": year})
     else:
         raise click.UsageError("give PARAMS_FILE, or --agency and --year")
-    if store:
-        params["store"] = store
-    params["store"] = str(Path(params["store"] or default_path()).resolve())
-    paths = do_render(params, _outputs(outputs), to=fmts)
+    params["store"] = str(cfg["store"] if store or not params["store"] else Path(params["store"]).resolve())
+    if params["registry"] is None and cfg["registry"]:
+        params["registry"] = str(cfg["registry"])
+    paths = do_render(params, cfg["outputs"], to=cfg["to"])
     for kind, p in paths.items():
         click.echo(f"{kind:5} {p}")
 
@@ -211,7 +218,7 @@ def export(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None,
     from .report.export import export_table
     from .store import Store
 
-    with Store(store, create=False) as st:
+    with Store(_settings(store=store)["store"], create=False) as st:
         reports = [st.get(a, y) for a, y, _ in st.entries()
                    if (not agencies or a in agencies) and (not years or y in years)]
     if not reports:
@@ -224,53 +231,60 @@ def export(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None,
 @click.option("--year", "years", type=int, multiple=True, help="Only this year (repeatable).")
 @click.option("--agency", "agencies", multiple=True, help="Only this agency (repeatable).")
 @click.option("--jobs", "workers", type=click.IntRange(1, 256), default=None,
-              help="Parallel workers (default: the number of cores).")
-@click.option("--to", "to", default="html,pdf", show_default=True, help="Output formats: html, pdf.")
+              help="Parallel workers (default: the project's, else the number of cores).")
+@_to_opt
 @click.option("--force", is_flag=True, help="Rerun every job, changed or not.")
 @click.option("--scheduler", default=None, help="Address of a Dask distributed scheduler to run the jobs on.")
 @click.option("--params", "params_dir", type=click.Path(file_okay=False), default=None,
               help="Take the jobs from the params files in this folder instead of the store.")
 @_store_opt
-@click.option("--outputs", default=None, help="Output folder (default: $XXGK_OUTPUTS or outputs/).")
+@_outputs_opt
 @click.option("--strict", is_flag=True, help="A report with an error finding counts as failed.")
 @click.option("--registry", type=click.Path(dir_okay=False, exists=True), default=None,
-              help="Agency registry CSV: compare each agency with its peers.")
+              help="Agency registry CSV (default: the project's): compare each agency with its peers.")
 @click.option("--no-progress", is_flag=True, help="No progress bar (for logs).")
-def batch(years: tuple[int, ...], agencies: tuple[str, ...], workers: int | None, to: str, force: bool,
+def batch(years: tuple[int, ...], agencies: tuple[str, ...], workers: int | None, to: str | None, force: bool,
           scheduler: str | None, params_dir: str | None, store: str | None, outputs: str | None, strict: bool,
           registry: str | None, no_progress: bool) -> None:
     """Regenerate every report that changed: incremental, parallel, failure-isolated."""
     from .batch import plan, run
-    from .store import default_path
 
-    fmts = _formats(to)
-    out = _outputs(outputs)
-    jobs = plan(store or default_path(), out, agencies=agencies, years=years, params_dir=params_dir, strict=strict,
-                registry=registry)
-    summary = run(jobs, out, workers=workers, to=fmts, force=force, scheduler=scheduler,
+    cfg = _settings(store=store, outputs=outputs, registry=registry, jobs=workers, to=to)
+    jobs = plan(cfg["store"], cfg["outputs"], agencies=agencies, years=years, params_dir=params_dir, strict=strict,
+                registry=cfg["registry"])
+    summary = run(jobs, cfg["outputs"], workers=cfg["jobs"], to=cfg["to"], force=force, scheduler=scheduler,
                   progress=not no_progress and sys.stderr.isatty())
-    _summarise(summary, out)
+    _summarise(summary, cfg["outputs"])
 
 
 @cli.command()
 @click.option("--data", "data_dir", default="data/demo", show_default=True, help="Where to write the demo reports.")
 @_store_opt
-@click.option("--outputs", default=None, help="Output folder (default: $XXGK_OUTPUTS or outputs/).")
-@click.option("--to", "to", default="html,pdf", show_default=True, help="Output formats: html, pdf.")
+@_outputs_opt
+@_to_opt
 @click.option("--jobs", "workers", type=click.IntRange(1, 256), default=None, help="Parallel workers.")
-def demo(data_dir: str, store: str | None, outputs: str | None, to: str, workers: int | None) -> None:
-    """Write the demo county, ingest and check it, and regenerate every report (incrementally)."""
-    import hashlib
+def demo(data_dir: str, store: str | None, outputs: str | None, to: str | None, workers: int | None) -> None:
+    """Write the demo county, ingest and check it, and regenerate every report (incrementally).
 
+    Without a project file, it writes one (xxgk.toml here) naming the demo's store, outputs,
+    registry and inbox, so that plain `xxgk ingest` and `xxgk batch` carry on from the demo.
+    """
+    from . import config
     from .batch import plan, run
     from .demo import RECIPE, write_demo
-    from .readers import read_file
-    from .registry import Registry
     from .findings import check_store
+    from .ingest import ingest as run_ingest
+    from .registry import Registry
     from .store import Store
 
-    fmts = _formats(to)
     folder = Path(data_dir)
+    if config.find_file() is None:
+        written = Path(config.FILE_NAME)
+        written.write_text(config.template({
+            "store": str(Path(store or "data/xxgk.sqlite")), "outputs": str(Path(outputs or "outputs")),
+            "registry": (folder / "registry.csv").as_posix(), "inbox": folder.as_posix()}), encoding="utf-8")
+        click.echo(f"project settings: {written.resolve()} (see `xxgk config`)")
+    cfg = _settings(store=store, outputs=outputs, to=to, jobs=workers)
     stamp = folder / ".recipe"
     if stamp.exists() and stamp.read_text(encoding="utf-8") == RECIPE:
         paths = sorted(p for p in folder.iterdir() if p.suffix in (".txt", ".html", ".docx", ".xlsx"))
@@ -279,25 +293,43 @@ def demo(data_dir: str, store: str | None, outputs: str | None, to: str, workers
         paths = write_demo(folder)
         stamp.write_text(RECIPE, encoding="utf-8")
         click.echo(f"demo data: {len(paths)} reports written to {folder}")
-    read = unchanged = 0
-    with Store(store) as st:
-        known = st.sources()
-        for p in paths:
-            if (p.name, hashlib.sha256(p.read_bytes()).hexdigest()) in known:
-                unchanged += 1
-                continue
-            st.put(read_file(p))
-            read += 1
-        store_path = st.path.resolve()
-    click.echo(f"ingest: {read} read, {unchanged} unchanged -> {store_path}")
-    results = check_store(store_path, registry=Registry.load(folder / "registry.csv"))
+    with Store(cfg["store"]) as st:
+        done = list(run_ingest(paths, st))
+    failed = [d for d in done if d.error]
+    for d in failed:
+        click.echo(f"FAILED {d.error}", err=True)
+    read = sum(1 for d in done if d.report)
+    click.echo(f"ingest: {read} read, {len(done) - read - len(failed)} unchanged -> {cfg['store']}")
+    registry = folder / "registry.csv"
+    results = check_store(cfg["store"], registry=Registry.load(registry))
     counts = {s: sum(1 for *_, f in results if f.severity == s) for s in ("error", "warning")}
     click.echo(f"check: {counts['error']} errors, {counts['warning']} warnings "
                f"(the seeded ones are listed in {folder / 'errors.json'}; see `xxgk check`)")
-    out = _outputs(outputs)
-    jobs = plan(store_path, out, registry=folder / "registry.csv")
-    summary = run(jobs, out, workers=workers, to=fmts, progress=sys.stderr.isatty())
-    _summarise(summary, out)
+    jobs = plan(cfg["store"], cfg["outputs"], registry=registry.resolve())
+    summary = run(jobs, cfg["outputs"], workers=cfg["jobs"], to=cfg["to"], progress=sys.stderr.isatty())
+    _summarise(summary, cfg["outputs"])
+    if failed:
+        raise SystemExit(1)
+
+
+@cli.command("config")
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
+def show_config(as_json: bool) -> None:
+    """Print every effective setting, and where it comes from (flag > environment > xxgk.toml > default)."""
+    from .config import SETTINGS
+
+    cfg = _settings()
+    shown = {name: (cfg.relative(v) if isinstance(v, Path) else ",".join(v) if isinstance(v, tuple) else v)
+             for name, v in cfg.values.items()}
+    if as_json:
+        click.echo(json.dumps({"file": str(cfg.file) if cfg.file else None, "root": str(cfg.root),
+                               "settings": {n: {"value": shown[n], "source": cfg.sources[n],
+                                                "env": SETTINGS[n].env} for n in shown}},
+                              ensure_ascii=False, indent=1))
+        return
+    click.echo(f"project file: {cfg.file or '(none: defaults, relative to the working directory)'}")
+    for name, value in shown.items():
+        click.echo(f"{name:13} {'' if value is None else value!s:40} {cfg.sources[name]}")
 
 
 REFERENCE_START = "<!-- cli-reference:start (generated by `make docs`; tests/test_cli_docs.py keeps it current) -->"

@@ -7,7 +7,6 @@ writes.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -18,7 +17,6 @@ from . import faults
 from .errors import NotFound, StoreError
 from .model import Finding, Provenance, Report
 
-DEFAULT_STORE = Path("data") / "xxgk.sqlite"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
     id INTEGER PRIMARY KEY,
@@ -70,15 +68,10 @@ def content_sha(report: Report) -> str:
 
 
 def default_path() -> Path:
-    """``XXGK_STORE``, else ``data/xxgk.sqlite`` under the project root (or the current folder)."""
-    env = os.environ.get("XXGK_STORE")
-    if env:
-        return Path(env)
-    here = Path.cwd()
-    for d in (here, *here.parents):
-        if (d / "pyproject.toml").exists() and (d / "kit").is_dir():
-            return d / DEFAULT_STORE
-    return here / DEFAULT_STORE
+    """The project's store (``xxgk config``: ``--store`` > ``XXGK_STORE`` > xxgk.toml > data/xxgk.sqlite)."""
+    from .config import load
+
+    return Path(load()["store"])
 
 
 class Store:

@@ -18,6 +18,12 @@ def have_shared() -> bool:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "corpus: needs ../shared (the real reports and the cell-id document)")
+    # the tests never read a developer's own xxgk.toml (or a demo's): an empty project file of their own
+    import tempfile
+
+    project = Path(tempfile.mkdtemp(prefix="xxgk-tests-"))
+    (project / "xxgk.toml").write_text("# the test session's project: every setting at its default\n", encoding="utf-8")
+    os.environ["XXGK_CONFIG"] = str(project / "xxgk.toml")
     if IN_CI and not have_shared():
         # CI runs every test: a missing corpus is a broken checkout, never a reason to skip
         raise pytest.UsageError(f"CI: the shared corpus is missing at {CORPUS}")

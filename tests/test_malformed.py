@@ -53,7 +53,8 @@ def test_ingest_mixed_folder(mixed, tmp_path, capsys):
     store = tmp_path / "s.sqlite"
     assert main(["ingest", str(mixed), "--store", str(store)]) == 1
     out = capsys.readouterr()
-    errors = out.err.strip().splitlines()
+    *errors, summary = out.err.strip().splitlines()
+    assert summary == "ingest: 3 read, 0 unchanged, 7 failed"
     reasons = {
         "empty.txt": "empty file", "junk.txt": "binary", "truncated.html": "truncated",
         "notables.html": "no table", "notazip.docx": "zip", "huge.txt": "size limit",

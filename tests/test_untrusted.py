@@ -187,7 +187,7 @@ def test_a_pdf_page_whose_tables_fail_is_named_not_dropped(tmp_path, monkeypatch
     assert "第2页" in findings[0].message
 
 
-def test_pdf_time_limit_arms_an_alarm_and_turns_it_into_a_named_refusal(tmp_path, monkeypatch):
+def test_read_time_limit_arms_an_alarm_on_the_main_thread(tmp_path, monkeypatch):
     # No waiting: the reading itself "takes too long" by receiving the alarm the limit armed.
     import signal
 
@@ -198,11 +198,11 @@ def test_pdf_time_limit_arms_an_alarm_and_turns_it_into_a_named_refusal(tmp_path
     monkeypatch.setattr(signal, "alarm", lambda s: armed.append(s) or real_alarm(0))
 
     def overrun(data, path):
-        signal.raise_signal(signal.SIGALRM)  # what the clock would do after XXGK_PDF_SECONDS
+        signal.raise_signal(signal.SIGALRM)  # what the clock would do after XXGK_READ_SECONDS
         raise AssertionError("the alarm did not stop the reading")
 
-    monkeypatch.setattr(pdfmod, "_pdf_to_text", overrun)
-    monkeypatch.setenv("XXGK_PDF_SECONDS", "7")
+    monkeypatch.setattr(pdfmod, "pdf_to_text", overrun)
+    monkeypatch.setenv("XXGK_READ_SECONDS", "7")
 
     def no_limit(signum, frame):  # what runs if the limit installed no handler of its own
         raise AssertionError("the time limit did not handle its alarm")
@@ -211,7 +211,7 @@ def test_pdf_time_limit_arms_an_alarm_and_turns_it_into_a_named_refusal(tmp_path
     try:
         p = tmp_path / "slow.pdf"
         p.write_bytes(b"%PDF-1.7\n")
-        with pytest.raises(InputError, match="slow.pdf: reading took longer than the limit of 7 s"):
+        with pytest.raises(InputError, match="slow.pdf: reading took longer than the limit of 7 s .XXGK_READ_SECONDS"):
             read_file(p)
         assert armed == [7, 0]  # armed with the limit, disarmed afterwards
         assert signal.getsignal(signal.SIGALRM) is no_limit  # and the previous handler is back
@@ -219,7 +219,71 @@ def test_pdf_time_limit_arms_an_alarm_and_turns_it_into_a_named_refusal(tmp_path
         signal.signal(signal.SIGALRM, before)
 
 
-@pytest.mark.parametrize("name", ["XXGK_MAX_BYTES", "XXGK_MAX_UNPACKED", "XXGK_PDF_PAGES", "XXGK_PDF_SECONDS"])
+def _in_a_thread(fn):
+    import threading
+
+    out: list = []
+    t = threading.Thread(target=lambda: out.append(_outcome(fn)))
+    t.start()
+    t.join()
+    return out[0]
+
+
+def _outcome(fn):
+    try:
+        return fn()
+    except Exception as e:  # noqa: BLE001 - the test looks at what the thread raised
+        return e
+
+
+def _clock_jumps_at(monkeypatch, calls: int):
+    """The readers' clock: still at 0 for the first ``calls`` readings of it, then a day later."""
+    from kit.readers import deadline
+
+    seen = {"n": 0}
+
+    def clock():
+        seen["n"] += 1
+        return 0.0 if seen["n"] <= calls else 86400.0
+
+    monkeypatch.setattr(deadline, "clock", clock)
+    return seen
+
+
+def test_read_time_limit_holds_in_a_worker_thread(tmp_path, monkeypatch):
+    p = _pdf(tmp_path / "long.pdf", ["page 0", "page 1", "page 2"])
+    seen = _clock_jumps_at(monkeypatch, 2)  # the deadline is set, page 1 is checked, then time has run out
+    monkeypatch.setenv("XXGK_READ_SECONDS", "5")
+    got = _in_a_thread(lambda: read_file(p))
+    assert isinstance(got, InputError) and "limit of 5 s (XXGK_READ_SECONDS)" in str(got), got
+    assert seen["n"] == 3  # stopped at the second page's check, not at the end
+    monkeypatch.setenv("XXGK_READ_SECONDS", "0")  # 0: no limit
+    assert isinstance(_in_a_thread(lambda: _pdf_text(p)), str)
+
+
+def _pdf_text(p: Path) -> str:
+    from kit.readers.pdf import pdf_to_text
+
+    return pdf_to_text(p.read_bytes(), str(p))[0]
+
+
+def test_a_scan_has_a_time_limit_of_its_own_in_a_thread_too(tmp_path, monkeypatch):
+    from kit.readers import ocr
+
+    if not ocr.available():
+        pytest.skip("needs the ocr extra, which `make` installs")
+    from PIL import Image
+
+    page = tmp_path / "page.png"
+    Image.new("L", (400, 560), 255).save(page)
+    _clock_jumps_at(monkeypatch, 1)  # past the deadline at the first check, before any recognition
+    monkeypatch.setenv("XXGK_OCR_SECONDS", "9")
+    got = _in_a_thread(lambda: read_file(page))
+    assert isinstance(got, InputError) and "limit of 9 s (XXGK_OCR_SECONDS)" in str(got), got
+
+
+@pytest.mark.parametrize("name", ["XXGK_MAX_BYTES", "XXGK_MAX_UNPACKED", "XXGK_PDF_PAGES", "XXGK_READ_SECONDS",
+                                  "XXGK_OCR_SECONDS", "XXGK_TIMEOUT"])
 @pytest.mark.parametrize("bad", ["abc", "-1", "1.5"])
 def test_a_bad_limit_is_a_usage_error_naming_it(tmp_path, monkeypatch, capsys, name, bad):
     p = _good(tmp_path)
@@ -235,11 +299,11 @@ def test_a_bad_limit_is_a_usage_error_naming_it(tmp_path, monkeypatch, capsys, n
 
 
 def test_limits_accept_whole_numbers_and_fall_back_when_unset(monkeypatch):
-    from kit.config import LIMITS, limit
+    from kit.config import SETTINGS, limit
 
     monkeypatch.setenv("XXGK_PDF_PAGES", " 12 ")
     monkeypatch.delenv("XXGK_MAX_BYTES", raising=False)
-    assert limit("XXGK_PDF_PAGES") == 12 and limit("XXGK_MAX_BYTES") == LIMITS["XXGK_MAX_BYTES"][0] == 50 * 1024 ** 2
+    assert limit("XXGK_PDF_PAGES") == 12 and limit("XXGK_MAX_BYTES") == SETTINGS["max_bytes"].default == 50 * 1024 ** 2
 
 
 # -- names and parameters --------------------------------------------------------------------------
@@ -333,7 +397,8 @@ def test_ingest_mixed_folder_stores_only_the_good(tmp_path, secret, capsys):
         make(folder / name)
     store = tmp_path / "s.sqlite"
     assert main(["ingest", str(folder), "--store", str(store)]) == 1
-    err = capsys.readouterr().err.strip().splitlines()
+    *err, summary = capsys.readouterr().err.strip().splitlines()
+    assert summary == f"ingest: 2 read, 0 unchanged, {len(hostile)} failed"
     assert len(err) == len(hostile) and all(e.startswith("FAILED ") for e in err)
     for name in hostile:
         assert sum(name in e for e in err) == 1

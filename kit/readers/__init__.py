@@ -10,6 +10,7 @@ from pathlib import Path
 from ..config import limit
 from ..errors import InputError, NoTextLayer, UnsupportedInput
 from ..model import Report
+from .deadline import within
 from .text import read_text
 
 
@@ -58,6 +59,29 @@ def sniff(data: bytes, path: Path) -> str:
     return "text"
 
 
+def _read(data: bytes, path: str, kind: str, agency: str | None, year: int | None) -> Report:
+    """A file with a text layer, by the reader for its form."""
+    if kind == "text":
+        return read_text(decode(data, path), path, agency=agency, year=year)
+    if kind == "html":
+        from .html import decode_html, html_to_text
+
+        return read_text(html_to_text(decode_html(data, path), path), path, agency=agency, year=year, reader="html")
+    if kind == "pdf":
+        from .pdf import pdf_to_text
+
+        text, pages = pdf_to_text(data, path)
+        report = read_text(text, path, agency=agency, year=year, reader="pdf")
+        report.findings.extend(pages)
+        return report
+    if kind == "zip":
+        from .office import office_to_text
+
+        text, reader = office_to_text(data, path)
+        return read_text(text, path, agency=agency, year=year, reader=reader)
+    raise UnsupportedInput(path, f"unsupported input form {kind}")
+
+
 def read_file(path: str | Path, *, agency: str | None = None, year: int | None = None) -> Report:
     """Read one report file; raises :class:`InputError` naming the file and the reason."""
     p = Path(path)
@@ -72,32 +96,18 @@ def read_file(path: str | Path, *, agency: str | None = None, year: int | None =
         raise InputError(p, f"file is {size:,} bytes, over the size limit of {most:,} bytes (XXGK_MAX_BYTES)")
     data = p.read_bytes()
     kind = sniff(data, p)
-    if kind == "text":
-        report = read_text(decode(data, str(p)), str(p), agency=agency, year=year)
-    elif kind == "html":
-        from .html import decode_html, html_to_text
-
-        report = read_text(html_to_text(decode_html(data, str(p)), str(p)), str(p), agency=agency, year=year,
-                           reader="html")
-    elif kind == "pdf":
-        from .pdf import pdf_to_text
-
+    if kind == "pdf":
         try:
-            text, pages = pdf_to_text(data, str(p))
-        except NoTextLayer:
-            report = _scan(data, str(p), "pdf", agency, year)
-        else:
-            report = read_text(text, str(p), agency=agency, year=year, reader="pdf")
-            report.findings.extend(pages)
-    elif kind == "image":
-        report = _scan(data, str(p), "image", agency, year)
-    elif kind == "zip":
-        from .office import office_to_text
-
-        text, reader = office_to_text(data, str(p))
-        report = read_text(text, str(p), agency=agency, year=year, reader=reader)
-    else:
-        raise UnsupportedInput(p, f"unsupported input form {kind}")
+            with within(str(p), limit("XXGK_READ_SECONDS"), "XXGK_READ_SECONDS"):
+                report = _read(data, str(p), kind, agency, year)
+        except NoTextLayer:  # a scan: OCR, with a limit of its own (it is slow by nature)
+            kind = "scan"
+    if kind in ("scan", "image"):
+        with within(str(p), limit("XXGK_OCR_SECONDS"), "XXGK_OCR_SECONDS"):
+            report = _scan(data, str(p), "pdf" if kind == "scan" else "image", agency, year)
+    elif kind != "pdf":
+        with within(str(p), limit("XXGK_READ_SECONDS"), "XXGK_READ_SECONDS"):
+            report = _read(data, str(p), kind, agency, year)
     report.provenance.source = p.name
     report.provenance.sha256 = hashlib.sha256(data).hexdigest()
     report.provenance.size = size

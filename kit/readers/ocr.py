@@ -23,6 +23,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Finding, Report
+from .deadline import check
 from .grid import clean_cell
 
 DPI = 200
@@ -225,6 +226,7 @@ def table_page_lines(gray: Any, eng: Any) -> list[str]:
     used: set[int] = set()
     items: list[tuple[float, str]] = []
     for top, bottom in zip(ys, ys[1:]):
+        check()
         if bottom - top < 12:
             continue
         band = vert[top + 3:bottom - 2]
@@ -278,9 +280,11 @@ def prose_page_lines(gray: Any, eng: Any) -> list[str]:
 
 def scan_to_text(data: bytes, path: str, kind: str) -> str:
     require(path, "a scanned document (no text layer)" if kind == "pdf" else "an image")
+    check()
     eng = engine()
     out: list[str] = []
     for gray in pages_of(data, path, kind):
+        check()  # the OCR time limit, page by page (it works in worker threads too)
         out.extend(table_page_lines(gray, eng) if has_table(gray) else prose_page_lines(gray, eng))
     return "\n".join(out)
 

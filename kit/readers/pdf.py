@@ -7,44 +7,20 @@ names it: its table rows may then be missing, never silently.
 """
 from __future__ import annotations
 
-import contextlib
 import io
-import signal
-import threading
-from typing import Iterator
 
 from ..config import limit
 from ..errors import InputError, NoTextLayer
 from ..model import Finding
+from .deadline import check
 from .grid import grid_lines
 
 
-@contextlib.contextmanager
-def time_limit(path: str, seconds: int) -> Iterator[None]:
-    """Refuse a PDF that takes longer than ``seconds`` to read (only in the main thread, via SIGALRM)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise InputError(path, f"reading took longer than the limit of {seconds} s (XXGK_PDF_SECONDS)")
-
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-
-
 def pdf_to_text(data: bytes, path: str) -> tuple[str, list[Finding]]:
-    """The PDF's text with pipe tables, and a finding for each page whose tables could not be read."""
-    with time_limit(path, limit("XXGK_PDF_SECONDS")):
-        return _pdf_to_text(data, path)
+    """The PDF's text with pipe tables, and a finding for each page whose tables could not be read.
 
-
-def _pdf_to_text(data: bytes, path: str) -> tuple[str, list[Finding]]:
+    Called within the reading time limit (:mod:`kit.readers.deadline`): it is checked page by page.
+    """
     import pdfplumber
 
     try:
@@ -61,6 +37,7 @@ def _pdf_to_text(data: bytes, path: str) -> tuple[str, list[Finding]]:
         out: list[str] = []
         chars = 0
         for number, page in enumerate(pdf.pages, start=1):
+            check()
             try:
                 found = page.find_tables()
             except InputError:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Sequence
 
+from .deadline import check
+
 Value = int | float | None
 
 # Placeholders that mean "no number printed" (format.md §3).
@@ -177,7 +179,9 @@ def choose(candidates: Sequence[Sequence[Reading] | None],
         return [(_agree(c, len(c[0])) if c else None) for c in fixed]
     best_score: int | None = None
     best: list[list[Reading | None]] = []
-    for combo in itertools.product(*(fixed[i] for i in free)):
+    for n, combo in enumerate(itertools.product(*(fixed[i] for i in free))):
+        if n % 4096 == 0:
+            check()  # up to MAX_COMBINATIONS: the reading's time limit applies here too
         rows: list[Reading | None] = [c[0] if c else None for c in fixed]
         for i, r in zip(free, combo):
             rows[i] = r

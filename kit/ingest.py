@@ -1,0 +1,63 @@
+"""Ingest: report files (or folders of them) read into the store, one transaction each.
+
+A file whose name and content (sha256) are already stored is skipped unless ``force`` is given,
+so a scheduled ``xxgk ingest`` over an inbox that did not change reads nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .errors import InputError, StoreError
+from .model import Report
+from .store import Store
+
+SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".pdf", ".docx", ".xlsx", ".png", ".jpg", ".jpeg",
+            ".tif", ".tiff"}
+
+
+@dataclass
+class Ingested:
+    """What became of one file: ``report`` when read and stored, ``error`` when refused, neither when unchanged."""
+
+    path: Path
+    report: Report | None = None
+    error: InputError | StoreError | None = None
+
+    @property
+    def unchanged(self) -> bool:
+        return self.report is None and self.error is None
+
+
+def files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """The report files among ``paths``: files as given, folders searched (hidden files left out)."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            yield from sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUFFIXES
+                              and not q.name.startswith("."))
+        else:
+            yield p
+
+
+def ingest(paths: Iterable[str | Path], store: Store, *, agency: str | None = None, year: int | None = None,
+           force: bool = False) -> Iterator[Ingested]:
+    """Read each file into ``store``; one result per file, in order, whatever happened to the others."""
+    from .readers import read_file
+
+    known = set() if force else store.sources()
+    for path in files(paths):
+        try:
+            if (path.name, hashlib.sha256(path.read_bytes()).hexdigest()) in known and not (agency or year):
+                yield Ingested(path)
+                continue
+        except OSError:
+            pass  # the reader names the problem
+        try:
+            report = read_file(path, agency=agency, year=year)
+            store.put(report)
+        except (InputError, StoreError) as e:
+            yield Ingested(path, error=e)
+            continue
+        yield Ingested(path, report=report)
