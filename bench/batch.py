@@ -72,7 +72,9 @@ def main() -> None:
     print(f"(c) xxgk batch, nothing changed: median {c:.2f} s of 5 runs")
 
     # (d) fingerprints of N jobs over a store of N reports
-    from kit.batch import fingerprint_all, plan
+    from kit.batch import plan
+    from kit.fingerprint import fingerprint_jobs
+    from kit.report.render import NOTEBOOK
 
     big = tmp / "big.sqlite"
     with Store(args.store) as src, Store(big) as dst:
@@ -87,7 +89,7 @@ def main() -> None:
     for _ in range(3):
         t = time.perf_counter()
         js = plan(big, tmp / "fp")
-        fingerprint_all(js)
+        fingerprint_jobs(js, NOTEBOOK, ROOT)
         d_runs.append(time.perf_counter() - t)
     d = statistics.median(d_runs)
     print(f"(d) plan + fingerprint {len(js)} jobs: median {d:.2f} s of 3 runs")

@@ -29,7 +29,7 @@ _LAZY = {
     "write_template": "report.excel", "export_workbook": "report.excel",
     "use_chinese_font": "report.charts", "applications_chart": "report.charts", "figure_html": "report.charts",
     "title_block": "report.layout", "section_html": "report.layout", "table_html": "report.layout",
-    "findings_html": "report.layout", "provenance_html": "report.layout",
+    "findings_html": "report.layout", "provenance_html": "report.layout", "summary_bundle": "report.layout",
     "render": "report.render", "execute": "report.render", "export": "report.render",
     "validate_parameters": ("report.params", "validate"),
     "safe_name": "report.names", "output_dir": "report.names",

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from . import __version__, faults
-from .errors import BatchLocked, KitError
+from .errors import BatchLocked, KitError, RenderError
 from .report.names import output_dir
 from .report.params import load as load_params
 from .report.params import validate
@@ -45,6 +45,7 @@ class Job:
     folder: str                      # absolute output folder of this report
     key: str = ""                    # "<year>/<folder name>", unique in the outputs
     fingerprint: str = ""
+    parts: dict[str, str] = field(default_factory=dict)  # kit.fingerprint.PARTS -> digest
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -57,6 +58,7 @@ class Summary:
     failed: int = 0
     seconds: float = 0.0
     failures: list[dict[str, Any]] = field(default_factory=list)
+    planned: list[tuple[str, list[str]]] = field(default_factory=list)  # a dry run: (job key, why it would run)
 
     def line(self) -> str:
         return (f"batch: {self.done} done, {self.skipped} skipped, {self.failed} failed "
@@ -94,43 +96,6 @@ def plan(store: str | Path, outputs: str | Path, *, agencies: tuple[str, ...] = 
     return jobs
 
 
-def fingerprint_all(jobs: list[Job], notebook: Path = NOTEBOOK) -> None:
-    """Set every job's fingerprint; one store query per store, one hash per job.
-
-    The data a report reads: the agency's own years up to this one (itself, last year's for the
-    cross-year checks, the history for the charts) and, with a registry, its peers' same-year reports.
-    """
-    from .registry import Registry
-
-    nb_sha = hashlib.sha256(Path(notebook).read_bytes()).hexdigest()
-    registries: dict[str, tuple[str, Registry]] = {}
-    by_store: dict[str, dict[tuple[str, int], str]] = {}
-    by_agency: dict[tuple[str, str], list[tuple[int, str]]] = {}
-    for job in jobs:
-        st = job.params["store"]
-        if st not in by_store:
-            with Store(st, create=False) as s:
-                by_store[st] = s.content_hashes()
-            for (a, y), sha in by_store[st].items():
-                by_agency.setdefault((st, a), []).append((y, sha))
-        deps = [f"{y}:{h}" for y, h in sorted(by_agency.get((st, job.agency), [])) if y <= job.year]
-        reg_path = job.params.get("registry")
-        if reg_path:
-            if reg_path not in registries:
-                registries[reg_path] = (hashlib.sha256(Path(reg_path).read_bytes()).hexdigest(),
-                                        Registry.load(reg_path))
-            reg_sha, reg = registries[reg_path]
-            deps.append(f"registry:{reg_sha}")
-            stored = by_store[st]
-            deps += sorted(f"{p.name}:{stored[(p.name, job.year)]}" for p in reg.peers(job.agency)
-                           if (p.name, job.year) in stored)
-        digest = hashlib.sha256()
-        digest.update(f"{nb_sha}\0{__version__}\0{json.dumps(job.params, sort_keys=True, ensure_ascii=False)}".encode())
-        for dep in deps:
-            digest.update(f"\0{dep}".encode())
-        job.fingerprint = digest.hexdigest()
-
-
 # -- the manifest: what ran, with what result ------------------------------------------------------
 class Manifest:
     """``manifest.json`` plus a journal appended after every finished job (a crash loses nothing)."""
@@ -159,11 +124,19 @@ class Manifest:
             f.flush()
             os.fsync(f.fileno())
 
-    def unchanged(self, job: Job, to: tuple[str, ...]) -> bool:
+    def reasons(self, job: Job, to: tuple[str, ...]) -> list[str]:
+        """Why a job must run ([] when its last run is current): the parts that changed, a failure, lost files."""
+        from .fingerprint import changed
+
         e = self.entries.get(job.key)
-        if not e or e.get("status") != "done" or e.get("fingerprint") != job.fingerprint:
-            return False
-        return all((self.outputs / e.get("outputs", {}).get(f, "-")).exists() for f in to)
+        why = changed(e, job.parts)
+        if e and e.get("fingerprint") != job.fingerprint and not why:
+            why = ["fingerprint"]  # recorded by an older kit, without its parts
+        if e and e.get("status") != "done":
+            why.append("failed last time")
+        if e and not all((self.outputs / e.get("outputs", {}).get(f, "-")).exists() for f in to):
+            why.append("outputs missing")
+        return why
 
     def save(self) -> None:
         doc = {"generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "kit_version": __version__,
@@ -227,14 +200,14 @@ def run_job(job: dict[str, Any], to: tuple[str, ...], outputs: str) -> dict[str,
     t0 = time.perf_counter()
     folder = Path(job["folder"])
     entry: dict[str, Any] = {"key": job["key"], "agency": job["agency"], "year": job["year"],
-                             "fingerprint": job["fingerprint"], "outputs": {}, "findings": {}}
+                             "fingerprint": job["fingerprint"], "parts": job["parts"], "outputs": {}, "findings": {}}
     root = Path(outputs).resolve()
     err_file = folder / "report.error.txt"
     try:
         nb = _kernel().execute(job["params"], folder / "report.ipynb", notebook=Path(job.get("notebook") or NOTEBOOK))
         paths = {"ipynb": nb, **export(nb, to)}
         entry["outputs"] = {k: str(Path(v).resolve().relative_to(root)) for k, v in paths.items()}
-        entry["findings"], entry["format"] = _counts(job)
+        entry["findings"], entry["format"] = _counts(nb)
         entry["status"] = "done"
         err_file.unlink(missing_ok=True)
     except Exception as e:  # isolate: this report fails, the batch goes on
@@ -252,27 +225,46 @@ def run_job(job: dict[str, Any], to: tuple[str, ...], outputs: str) -> dict[str,
     return entry
 
 
-def _counts(job: dict[str, Any]) -> tuple[dict[str, int], str]:
-    from .findings import check_report
+def _counts(nb: Path) -> tuple[dict[str, int], str]:
+    """The finding counts and format the notebook computed (its summary output): never checked twice."""
+    from .report.layout import SUMMARY_MIME
 
-    with Store(job["params"]["store"], create=False) as s:
-        report = s.get(job["agency"], job["year"])
-        found = check_report(report, s)
-    return {sev: sum(1 for f in found if f.severity == sev) for sev in ("error", "warning", "info")}, report.format
+    doc = json.loads(nb.read_text(encoding="utf-8"))
+    for cell in doc.get("cells", []):
+        for out in cell.get("outputs", []):
+            summary = out.get("data", {}).get(SUMMARY_MIME)
+            if summary:
+                return dict(summary["findings"]), str(summary["format"])
+    raise RenderError(f"{nb} has no summary output ({SUMMARY_MIME}): was it run from the kit's notebook?",
+                      notebook=nb)
 
 
 # -- running many ----------------------------------------------------------------------------------
 def run(jobs: list[Job], outputs: str | Path, *, workers: int | None = None, to: tuple[str, ...] = FORMATS,
         force: bool = False, scheduler: str | None = None, progress: bool = True,
-        on_result: Callable[[dict[str, Any]], None] | None = None, notebook: Path = NOTEBOOK) -> Summary:
-    """Run the jobs that changed; returns the summary (failures listed)."""
+        on_result: Callable[[dict[str, Any]], None] | None = None, notebook: Path = NOTEBOOK,
+        root: Path | None = None, dry_run: bool = False) -> Summary:
+    """Run the jobs that changed; returns the summary (failures listed).
+
+    ``root`` is the project root the fingerprints name paths against (default: the project's);
+    ``dry_run`` only lists, in ``summary.planned``, each job that would run and why.
+    """
+    from .config import load
+    from .fingerprint import fingerprint_jobs
+
     outputs = Path(outputs).resolve()
     t0 = time.perf_counter()
     summary = Summary()
+    fingerprint_jobs(jobs, notebook, (root or load().root).resolve())
+    if dry_run:
+        manifest = Manifest(outputs)
+        summary.planned = [(j.key, ["forced"] if force else why) for j in jobs
+                           for why in [manifest.reasons(j, to)] if force or why]
+        summary.skipped = len(jobs) - len(summary.planned)
+        return summary
     with lock(outputs):
         manifest = Manifest(outputs)
-        fingerprint_all(jobs, notebook)
-        todo = [j for j in jobs if force or not manifest.unchanged(j, to)]
+        todo = [j for j in jobs if force or manifest.reasons(j, to)]
         summary.skipped = len(jobs) - len(todo)
         if todo:
             bar = _bar(len(todo), progress)

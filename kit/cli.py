@@ -243,9 +243,10 @@ def export(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None,
 @click.option("--registry", type=click.Path(dir_okay=False, exists=True), default=None,
               help="Agency registry CSV (default: the project's): compare each agency with its peers.")
 @click.option("--no-progress", is_flag=True, help="No progress bar (for logs).")
+@click.option("--dry-run", is_flag=True, help="List each report that would run and which input changed; run none.")
 def batch(years: tuple[int, ...], agencies: tuple[str, ...], workers: int | None, to: str | None, force: bool,
           scheduler: str | None, params_dir: str | None, store: str | None, outputs: str | None, strict: bool,
-          registry: str | None, no_progress: bool) -> None:
+          registry: str | None, no_progress: bool, dry_run: bool) -> None:
     """Regenerate every report that changed: incremental, parallel, failure-isolated."""
     from .batch import plan, run
 
@@ -253,7 +254,12 @@ def batch(years: tuple[int, ...], agencies: tuple[str, ...], workers: int | None
     jobs = plan(cfg["store"], cfg["outputs"], agencies=agencies, years=years, params_dir=params_dir, strict=strict,
                 registry=cfg["registry"])
     summary = run(jobs, cfg["outputs"], workers=cfg["jobs"], to=cfg["to"], force=force, scheduler=scheduler,
-                  progress=not no_progress and sys.stderr.isatty())
+                  progress=not no_progress and sys.stderr.isatty(), root=cfg.root, dry_run=dry_run)
+    if dry_run:
+        for key, why in summary.planned:
+            click.echo(f"would run {key}: {', '.join(why)}")
+        click.echo(f"dry run: {len(summary.planned)} would run, {summary.skipped} unchanged")
+        return
     _summarise(summary, cfg["outputs"])
 
 
@@ -306,7 +312,8 @@ def demo(data_dir: str, store: str | None, outputs: str | None, to: str | None, 
     click.echo(f"check: {counts['error']} errors, {counts['warning']} warnings "
                f"(the seeded ones are listed in {folder / 'errors.json'}; see `xxgk check`)")
     jobs = plan(cfg["store"], cfg["outputs"], registry=registry.resolve())
-    summary = run(jobs, cfg["outputs"], workers=cfg["jobs"], to=cfg["to"], progress=sys.stderr.isatty())
+    summary = run(jobs, cfg["outputs"], workers=cfg["jobs"], to=cfg["to"], progress=sys.stderr.isatty(),
+                  root=cfg.root)
     _summarise(summary, cfg["outputs"])
     if failed:
         raise SystemExit(1)

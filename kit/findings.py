@@ -10,13 +10,15 @@ from .registry import Registry
 from .store import Store
 
 
-def check_report(report: Report, store: str | Path | Store | None = None, *, registry: Registry | None = None,
-                 aggregate: bool = False) -> list[Finding]:
-    """The reader's findings plus every check, with last year's report (and children) from the store."""
+def check_report(report: Report, store: str | Path | Store | None = None, *,
+                 registry: Registry | str | Path | None = None) -> list[Finding]:
+    """The reader's findings plus every check, with last year's report from the store and, when the
+    registry declares the agency an aggregate of others, the aggregation check over its children."""
+    reg = Registry.load(registry) if isinstance(registry, (str, Path)) else registry
     if isinstance(store, Store):
-        return _check(report, store, registry, aggregate)
+        return _check(report, store, reg, reg is not None)
     with Store(store, create=False) as s:
-        return _check(report, s, registry, aggregate)
+        return _check(report, s, reg, reg is not None)
 
 
 def _check(report: Report, s: Store, registry: Registry | None, aggregate: bool) -> list[Finding]:

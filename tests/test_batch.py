@@ -114,7 +114,91 @@ def test_peers_rerun_when_a_peer_changes(tmp_path):
         s.put(r)
     run(plan(st, out, registry=reg), out, to=("html",), progress=False, workers=2,
         on_result=lambda e: seen.append(e["key"]))
-    # the agency itself and its two peers' 2024 reports (they compare with it); not 2023, not the county
-    assert sorted(seen) == ["2024/青禾县住房和城乡建设局", "2024/青禾县公安局", "2024/青禾县自然资源局"]
+    # the agency itself, its two peers' 2024 reports (they compare with it) and the county's (declared the
+    # sum of its departments: its aggregation check reads them); not 2023
+    assert sorted(seen) == ["2024/青禾县人民政府", "2024/青禾县住房和城乡建设局", "2024/青禾县公安局",
+                            "2024/青禾县自然资源局"]
     html = (out / "2024" / "青禾县公安局" / "report.html").read_text(encoding="utf-8")
     assert "同级比较（3个机关）" in html
+
+
+def test_dry_run_names_what_changed_and_a_moved_project_reruns_nothing(small_store, tmp_path, monkeypatch):
+    import shutil
+
+    import kit.fingerprint as fp
+    from kit.registry import Registry
+
+    project = tmp_path / "proj"
+    (project / "data").mkdir(parents=True)
+    shutil.move(str(small_store), project / "data" / "s.sqlite")
+    shutil.copy(small_store.parent / "d" / "registry.csv", project / "data" / "registry.csv")
+    store, reg, out = project / "data" / "s.sqlite", project / "data" / "registry.csv", project / "out"
+
+    def dry(root=project, **kw):
+        s = run(plan(root / "data" / "s.sqlite", root / "out", registry=root / "data" / "registry.csv"), root / "out",
+                to=("html",), progress=False, root=root, dry_run=True, **kw)
+        return dict(s.planned)
+
+    before = dry()
+    assert len(before) == 6 and all(why == ["new"] for why in before.values())
+    first = run(plan(store, out, registry=reg), out, to=("html",), progress=False, workers=2, root=project)
+    assert (first.done, first.failed) == (6, 0)
+    assert dry() == {}
+    # the project moved to another folder: paths in fingerprints are relative to it, so nothing reruns
+    moved = tmp_path / "elsewhere" / "proj"
+    moved.parent.mkdir()
+    shutil.move(str(project), moved)
+    assert dry(moved) == {}
+    # a line of the chart module changed: every report reruns, and the dry run says it is the code
+    kit_copy = tmp_path / "kit"
+    shutil.copytree(fp.KIT, kit_copy, ignore=shutil.ignore_patterns("__pycache__"))
+    charts = kit_copy / "report" / "charts.py"
+    charts.write_text(charts.read_text(encoding="utf-8").replace("figsize=(7, 3.2)", "figsize=(7, 3.3)"), "utf-8")
+    monkeypatch.setattr(fp, "KIT", kit_copy)
+    fp.code_digest.cache_clear()
+    assert dry(moved) == {key: ["code"] for key in dry(moved)} and len(dry(moved)) == 6
+    monkeypatch.undo()
+    fp.code_digest.cache_clear()
+    # another library version: the environment
+    monkeypatch.setattr(fp, "environment_digest", lambda: "other")
+    assert set(map(tuple, dry(moved).values())) == {("environment",)}
+    monkeypatch.undo()
+    # the registry: an entry no report uses changes nothing; the agency's own entry reruns it (and the
+    # reports that use its entry: its peers, and the county it is part of)
+    r = Registry.load(moved / "data" / "registry.csv")
+    r.agencies.append(type(r.agencies[0])("999", "别处某局", "县直部门", "别的县", ""))
+    r.save(moved / "data" / "registry.csv")
+    assert dry(moved) == {}
+    r = Registry.load(moved / "data" / "registry.csv")
+    r.agencies[1] = type(r.agencies[1])(r.agencies[1].id, r.agencies[1].name, "乡镇", r.agencies[1].region,
+                                       r.agencies[1].parent)
+    r.save(moved / "data" / "registry.csv")
+    changed = dry(moved)
+    assert set(map(tuple, changed.values())) == {("data",)} and len(changed) == 6
+
+
+def test_the_index_counts_what_the_notebook_found_with_the_aggregation(small_store, tmp_path):
+    from kit.findings import check_report
+    from kit.registry import Registry
+
+    reg = tmp_path / "registry.csv"
+    with Store(small_store) as s:  # the county and the two departments it adds up, nothing else
+        stored = {a for a, _, _ in s.entries()}
+    full = Registry.load(small_store.parent / "d" / "registry.csv")
+    Registry([a for a in full.agencies if a.name in stored]).save(reg)
+    with Store(small_store) as s:  # the county's report no longer adds up its departments
+        county = s.get("青禾县人民政府", 2024)
+        county.cells["t4.review.upheld"] += 1
+        county.cells["t4.review.total"] += 1
+        s.put(county)
+    out = tmp_path / "out"
+    run(plan(small_store, out, registry=reg), out, to=("html",), progress=False, workers=1, root=tmp_path)
+    manifest = {e["key"]: e for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]}
+    with Store(small_store) as s:
+        found = check_report(s.get("青禾县人民政府", 2024), s, registry=Registry.load(reg))
+    assert "aggregate" in {f.rule for f in found}
+    want = {sev: sum(1 for f in found if f.severity == sev) for sev in ("error", "warning", "info")}
+    assert manifest["2024/青禾县人民政府"]["findings"] == want and want["error"] >= 1
+    html = (out / "2024" / "青禾县人民政府" / "report.html").read_text(encoding="utf-8")
+    assert "aggregate" in html and "下属单位之和不符" in html  # the rendered report shows it too
+    assert "vnd.xxgk.summary" not in html  # the counts for the index are not part of the report

@@ -14,6 +14,8 @@ from ..schema import Box, Grid, get_format, number_text, official_grid
 SECTION_TABLE = {"二": "t2", "三": "t3", "四": "t4"}
 LABEL_CLASSES = {"label", "note", "vertical", "group"}  # label boxes styled apart (report.css)
 PATH_PARAMETERS = {"store", "registry"}  # printed relative to the project, never as this machine's paths
+# The notebook's last output: the counts of its findings for the batch's index (never shown in a report).
+SUMMARY_MIME = "application/vnd.xxgk.summary+json"
 
 
 def esc(text: Any) -> str:
@@ -135,3 +137,10 @@ def provenance_html(report: Report, parameters: dict[str, Any], kit_version: str
             f"<dt>来源文件</dt><dd>{esc(p.source)}</dd><dt>SHA-256</dt><dd class=\"mono\">{esc(p.sha256)}</dd>"
             f"<dt>读取方式</dt><dd>{esc(p.reader)}</dd><dt>工具版本</dt><dd>xxgk-kit {esc(kit_version)}</dd>"
             f"<dt>参数</dt><dd>{params}</dd></dl></footer>")
+
+
+def summary_bundle(report: Report) -> dict[str, Any]:
+    """A display bundle with the report's format and finding counts, for ``display(..., raw=True)``."""
+    counts = {sev: sum(1 for f in report.findings if f.severity == sev) for sev in ("error", "warning", "info")}
+    return {SUMMARY_MIME: {"format": report.format, "findings": counts}}
+

@@ -32,11 +32,14 @@ def css() -> str:
 
 
 class _KeepDisplays(Preprocessor):
-    """Drop stream output (logs, warnings): a report shows only what its cells display."""
+    """Drop stream output (logs, warnings) and the batch's summary: a report shows what its cells display."""
 
     def preprocess_cell(self, cell, resources, index):  # type: ignore[no-untyped-def]
+        from .layout import SUMMARY_MIME
+
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"]
+            cell.outputs = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"
+                            and SUMMARY_MIME not in o.get("data", {})]
         return cell, resources
 
 

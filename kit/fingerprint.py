@@ -1,0 +1,110 @@
+"""What a report is made from, as digests: the kit's code, the environment, the parameters, the data.
+
+A batch job's fingerprint is the digest of four parts, each kept in the manifest so that
+``xxgk batch --dry-run`` can say which one changed:
+
+- ``code``: every file of the kit (modules, templates, CSS, format definitions) and the notebook run;
+- ``environment``: Python and the libraries that shape a report's bytes (the font package, papermill,
+  nbconvert, matplotlib, WeasyPrint);
+- ``parameters``: the validated notebook parameters, paths relative to the project root, so that a
+  moved project is the same project;
+- ``data``: every stored report the notebook reads (the agency's years up to this one, its peers' and,
+  for a declared aggregate, its children's same-year reports) and only the registry entries it uses.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from .registry import Agency, Registry
+from .store import Store
+
+if TYPE_CHECKING:
+    from .batch import Job
+
+PARTS = ("code", "environment", "parameters", "data")
+LIBRARIES = ("pylopdf-fonts-zh-cn", "papermill", "nbconvert", "matplotlib", "weasyprint", "fonttools", "pillow")
+KIT = Path(__file__).resolve().parent
+CODE_SUFFIXES = {".py", ".json", ".css", ".html", ".ipynb"}
+PATH_PARAMETERS = ("store", "registry")
+
+
+def _digest(lines: Iterable[str]) -> str:
+    h = hashlib.sha256()
+    for line in lines:
+        h.update(line.encode("utf-8") + b"\0")
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=8)
+def code_digest(notebook: Path) -> str:
+    """The kit's own files and the notebook, by their contents (and the kit's files by name)."""
+    files = sorted(p for p in KIT.rglob("*") if p.is_file() and p.suffix in CODE_SUFFIXES
+                   and "__pycache__" not in p.parts)
+    return _digest([f"{p.relative_to(KIT).as_posix()}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in files]
+                   + [f"notebook:{hashlib.sha256(Path(notebook).read_bytes()).hexdigest()}"])
+
+
+@lru_cache(maxsize=1)
+def environment_digest() -> str:
+    """Python's version and the versions of the libraries that shape a report's bytes."""
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "absent"
+
+    return _digest([f"python:{platform.python_version()}"] + [f"{n}:{version(n)}" for n in LIBRARIES])
+
+
+def parameters_digest(params: dict[str, Any], root: Path) -> str:
+    """The parameters as the project names them: store and registry relative to ``root`` when inside it."""
+    shown = dict(params)
+    for key in PATH_PARAMETERS:
+        if shown.get(key):
+            p = Path(shown[key]).resolve()
+            shown[key] = p.relative_to(root).as_posix() if p.is_relative_to(root) else p.as_posix()
+    return _digest([json.dumps(shown, sort_keys=True, ensure_ascii=False)])
+
+
+def _entry(a: Agency) -> str:
+    return "entry:" + json.dumps([a.id, a.name, a.level, a.region, a.parent, a.aggregate], ensure_ascii=False)
+
+
+def fingerprint_jobs(jobs: list["Job"], notebook: Path, root: Path) -> None:
+    """Set every job's ``parts`` and ``fingerprint``; one store query per store, one registry read per file."""
+    code, env = code_digest(Path(notebook).resolve()), environment_digest()
+    hashes: dict[str, dict[tuple[str, int], str]] = {}
+    years: dict[tuple[str, str], list[tuple[int, str]]] = {}  # (store, agency) -> its (year, hash), sorted
+    registries: dict[str, Registry] = {}
+    for job in jobs:
+        st = job.params["store"]
+        if st not in hashes:
+            with Store(st, create=False) as s:
+                hashes[st] = s.content_hashes()
+            for (a, y), sha in sorted(hashes[st].items()):
+                years.setdefault((st, a), []).append((y, sha))
+        stored = hashes[st]
+        deps = [f"{y}:{sha}" for y, sha in years.get((st, job.agency), []) if y <= job.year]
+        reg_path = job.params.get("registry")
+        if reg_path:
+            reg = registries.get(reg_path) or registries.setdefault(reg_path, Registry.load(reg_path))
+            me = reg.by_name.get(job.agency)
+            related = reg.peers(job.agency) + (reg.children(job.agency) if me and me.aggregate else [])
+            deps += [_entry(me)] if me else ["entry:none"]
+            deps += sorted(f"{_entry(a)}:{stored.get((a.name, job.year), 'absent')}" for a in related)
+        job.parts = {"code": code, "environment": env, "parameters": parameters_digest(job.params, root),
+                     "data": _digest(deps)}
+        job.fingerprint = _digest(f"{k}:{job.parts[k]}" for k in PARTS)
+
+
+def changed(before: dict[str, Any] | None, parts: dict[str, str]) -> list[str]:
+    """Which parts differ from a manifest entry's (``["new"]`` when there is none)."""
+    if not before or not before.get("parts"):
+        return ["new"]
+    return [k for k in PARTS if before["parts"].get(k) != parts.get(k)]
