@@ -24,10 +24,11 @@ import traceback
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Generator, Iterator
 
 from . import __version__, faults
-from .errors import BatchLocked, KitError, RenderError
+from .errors import BatchLocked, BatchStopped, KitError, RenderError
+from .processes import stop_on_signals
 from .report.names import output_dir
 from .report.params import load as load_params
 from .report.params import validate
@@ -133,7 +134,7 @@ class Manifest:
         if e and e.get("fingerprint") != job.fingerprint and not why:
             why = ["fingerprint"]  # recorded by an older kit, without its parts
         if e and e.get("status") != "done":
-            why.append("failed last time")
+            why.append("not done last time" if e.get("status") == "stopped" else "failed last time")
         if e and not all((self.outputs / e.get("outputs", {}).get(f, "-")).exists() for f in to):
             why.append("outputs missing")
         return why
@@ -187,9 +188,30 @@ def _kernel() -> Any:
     return _KERNEL
 
 
-def warm_up() -> None:
-    """Worker initializer: start the kernel before the first job arrives."""
+def stop_kernel() -> None:
+    """Stop this process's warm kernel, if it has one."""
+    global _KERNEL
+    if _KERNEL is not None:
+        _KERNEL.stop()
+        _KERNEL = None
+
+
+def warm_up(parent: int | None = None) -> None:
+    """Worker initializer: die with the batch, stop the kernel when told to stop, start it now."""
+    import signal
+
+    from .processes import die_with_parent
+
     os.environ.setdefault("NBFORMAT_VALIDATOR", "fastjsonschema")
+    if parent is not None:  # a pool worker: SIGTERM (from the batch, or when the batch dies) stops it cleanly
+
+        def stop(signum: int, frame: object) -> None:
+            stop_kernel()
+            os._exit(128 + signum)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the batch, which stops the workers
+        die_with_parent(signal.SIGTERM, parent)
     _kernel()
 
 
@@ -204,12 +226,15 @@ def run_job(job: dict[str, Any], to: tuple[str, ...], outputs: str) -> dict[str,
     root = Path(outputs).resolve()
     err_file = folder / "report.error.txt"
     try:
-        nb = _kernel().execute(job["params"], folder / "report.ipynb", notebook=Path(job.get("notebook") or NOTEBOOK))
+        nb = _kernel().execute(job["params"], folder / "report.ipynb", notebook=Path(job.get("notebook") or NOTEBOOK),
+                               timeout=job.get("timeout"))
         paths = {"ipynb": nb, **export(nb, to)}
         entry["outputs"] = {k: str(Path(v).resolve().relative_to(root)) for k, v in paths.items()}
         entry["findings"], entry["format"] = _counts(nb)
         entry["status"] = "done"
         err_file.unlink(missing_ok=True)
+    except BatchStopped:
+        raise  # the whole batch stops, not only this report
     except Exception as e:  # isolate: this report fails, the batch goes on
         msg = str(e) if isinstance(e, KitError) else "".join(traceback.format_exception_only(type(e), e)).strip()
         entry["status"] = "failed"
@@ -243,11 +268,14 @@ def _counts(nb: Path) -> tuple[dict[str, int], str]:
 def run(jobs: list[Job], outputs: str | Path, *, workers: int | None = None, to: tuple[str, ...] = FORMATS,
         force: bool = False, scheduler: str | None = None, progress: bool = True,
         on_result: Callable[[dict[str, Any]], None] | None = None, notebook: Path = NOTEBOOK,
-        root: Path | None = None, dry_run: bool = False) -> Summary:
+        root: Path | None = None, dry_run: bool = False, timeout: int | None = None) -> Summary:
     """Run the jobs that changed; returns the summary (failures listed).
 
     ``root`` is the project root the fingerprints name paths against (default: the project's);
-    ``dry_run`` only lists, in ``summary.planned``, each job that would run and why.
+    ``dry_run`` only lists, in ``summary.planned``, each job that would run and why; ``timeout``
+    (seconds) fails a report whose notebook runs a cell longer, the others go on. SIGTERM or SIGINT
+    stops the workers and kernels, keeps what finished, records the rest as not done and raises
+    :class:`kit.errors.BatchStopped`.
     """
     from .config import load
     from .fingerprint import fingerprint_jobs
@@ -262,30 +290,52 @@ def run(jobs: list[Job], outputs: str | Path, *, workers: int | None = None, to:
                            for why in [manifest.reasons(j, to)] if force or why]
         summary.skipped = len(jobs) - len(summary.planned)
         return summary
-    with lock(outputs):
+    with lock(outputs), stop_on_signals():
         manifest = Manifest(outputs)
         todo = [j for j in jobs if force or manifest.reasons(j, to)]
         summary.skipped = len(jobs) - len(todo)
-        if todo:
-            bar = _bar(len(todo), progress)
-            try:
-                for entry in _execute(todo, to, outputs, workers, scheduler, Path(notebook)):
-                    manifest.record(entry)
-                    faults.point("batch.job")
-                    if entry["status"] == "done":
-                        summary.done += 1
-                    else:
-                        summary.failed += 1
-                        summary.failures.append(entry)
-                    if on_result:
-                        on_result(entry)
-                    bar.update(1)
-                    bar.set_postfix(failed=summary.failed, refresh=False)
-            finally:
-                bar.close()
-        manifest.save()
+        recorded: set[str] = set()
+        try:
+            if todo:
+                _run_todo(todo, to, outputs, workers, scheduler, Path(notebook), progress, manifest, summary,
+                          recorded, on_result, timeout)
+        except BatchStopped as stop:
+            # keep what finished, record the rest as not done (the next batch runs them), say so
+            for job in todo:
+                if job.key not in recorded:
+                    manifest.record({"key": job.key, "agency": job.agency, "year": job.year, "status": "stopped",
+                                     "fingerprint": job.fingerprint, "parts": job.parts, "outputs": {},
+                                     "error": f"not done: the batch was {stop}"})
+            stop.done, stop.not_done = len(recorded), len(todo) - len(recorded)
+            raise
+        finally:
+            manifest.save()
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _run_todo(todo: list[Job], to: tuple[str, ...], outputs: Path, workers: int | None, scheduler: str | None,
+              notebook: Path, progress: bool, manifest: "Manifest", summary: Summary, recorded: set[str],
+              on_result: Callable[[dict[str, Any]], None] | None, timeout: int | None) -> None:
+    bar = _bar(len(todo), progress)
+    results = _execute(todo, to, outputs, workers, scheduler, notebook, timeout)
+    try:
+        for entry in results:
+            manifest.record(entry)
+            recorded.add(entry["key"])
+            faults.point("batch.job")
+            if entry["status"] == "done":
+                summary.done += 1
+            else:
+                summary.failed += 1
+                summary.failures.append(entry)
+            if on_result:
+                on_result(entry)
+            bar.update(1)
+            bar.set_postfix(failed=summary.failed, refresh=False)
+    finally:
+        results.close()  # a stop between two results: the workers and kernels go now
+        bar.close()
 
 
 def _bar(total: int, enabled: bool):  # type: ignore[no-untyped-def]
@@ -295,30 +345,47 @@ def _bar(total: int, enabled: bool):  # type: ignore[no-untyped-def]
 
 
 def _execute(todo: list[Job], to: tuple[str, ...], outputs: Path, workers: int | None,
-             scheduler: str | None, notebook: Path) -> Iterator[dict[str, Any]]:
-    payload = [{**j.to_dict(), "notebook": str(notebook.resolve())} for j in todo]
+             scheduler: str | None, notebook: Path, timeout: int | None) -> Generator[dict[str, Any], None, None]:
+    """Results as jobs finish. However the consumer stops (a signal, an error), the finally clauses
+    leave no worker and no kernel running."""
+    payload = [{**j.to_dict(), "notebook": str(notebook.resolve()), "timeout": timeout} for j in todo]
     if scheduler:
         from distributed import Client, as_completed
 
         with Client(scheduler) as client:
             futures = client.map(run_job, payload, to=to, outputs=str(outputs), pure=False)
-            for fut in as_completed(futures):
-                yield fut.result()
+            try:
+                for fut in as_completed(futures):
+                    yield fut.result()
+            finally:
+                client.cancel(futures)
         return
     n = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     if n == 1:
         warm_up()
-        for job in payload:
-            yield run_job(job, to, str(outputs))
+        try:
+            for job in payload:
+                yield run_job(job, to, str(outputs))
+        except BaseException:
+            stop_kernel()  # stopped mid-run: the kernel may be busy with a half-run notebook
+            raise
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed as done
 
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=warm_up) as pool:
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=warm_up, initargs=(os.getpid(),))
+    finished = False
+    try:
         futures = [pool.submit(run_job, job, to, str(outputs)) for job in payload]
         for fut in done(futures):
             yield fut.result()
+        finished = True
+    finally:
+        if not finished:  # each worker stops its kernel on SIGTERM (warm_up), then exits
+            for proc in list(getattr(pool, "_processes", {}).values()):  # no public way to reach them
+                proc.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # -- index.html ------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import click
 
 from . import __version__, faults
 from .config import Config, check_limits, load
-from .errors import ConfigError, InputError, KitError, StoreError
+from .errors import BatchStopped, ConfigError, InputError, KitError, StoreError
 
 def _settings(**flags: Any) -> Config:
     """The project's settings with this command's flags on top (flag > environment > xxgk.toml > default)."""
@@ -186,7 +186,7 @@ def render(params_file: str | None, agency: str | None, year: int | None, store:
     params["store"] = str(cfg["store"] if store or not params["store"] else Path(params["store"]).resolve())
     if params["registry"] is None and cfg["registry"]:
         params["registry"] = str(cfg["registry"])
-    paths = do_render(params, cfg["outputs"], to=cfg["to"])
+    paths = do_render(params, cfg["outputs"], to=cfg["to"], timeout=cfg["timeout"])
     for kind, p in paths.items():
         click.echo(f"{kind:5} {p}")
 
@@ -254,7 +254,8 @@ def batch(years: tuple[int, ...], agencies: tuple[str, ...], workers: int | None
     jobs = plan(cfg["store"], cfg["outputs"], agencies=agencies, years=years, params_dir=params_dir, strict=strict,
                 registry=cfg["registry"])
     summary = run(jobs, cfg["outputs"], workers=cfg["jobs"], to=cfg["to"], force=force, scheduler=scheduler,
-                  progress=not no_progress and sys.stderr.isatty(), root=cfg.root, dry_run=dry_run)
+                  progress=not no_progress and sys.stderr.isatty(), root=cfg.root, dry_run=dry_run,
+                  timeout=cfg["timeout"])
     if dry_run:
         for key, why in summary.planned:
             click.echo(f"would run {key}: {', '.join(why)}")
@@ -313,7 +314,7 @@ def demo(data_dir: str, store: str | None, outputs: str | None, to: str | None, 
                f"(the seeded ones are listed in {folder / 'errors.json'}; see `xxgk check`)")
     jobs = plan(cfg["store"], cfg["outputs"], registry=registry.resolve())
     summary = run(jobs, cfg["outputs"], workers=cfg["jobs"], to=cfg["to"], progress=sys.stderr.isatty(),
-                  root=cfg.root)
+                  root=cfg.root, timeout=cfg["timeout"])
     _summarise(summary, cfg["outputs"])
     if failed:
         raise SystemExit(1)
@@ -382,6 +383,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:  # a setting the user gave: a usage error
         click.echo(f"error: {e}", err=True)
         return 2
+    except BatchStopped as e:  # the finished reports are kept; the next batch does the rest
+        click.echo(f"batch: {e}: {e.done} reports finished and kept, {e.not_done} not done (the next batch runs "
+                   "them)", err=True)
+        return 128 + e.signum
     except KitError as e:
         click.echo(f"error: {e}", err=True)
         return 1

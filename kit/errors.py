@@ -16,7 +16,8 @@ exit code without a traceback::
     ├── ParameterError    parameters that fail validation (a notebook's, an export's; names each)
     ├── OutputError       an output path that cannot be made safely (names the agency)
     ├── RenderError       papermill or nbconvert failed (names the notebook left behind)
-    └── BatchLocked       another batch is running on the same outputs folder
+    ├── BatchLocked       another batch is running on the same outputs folder
+    └── BatchStopped      a batch stopped by SIGTERM or SIGINT (names the signal; CLI: exit 128 + it)
 
 Outside the tree, only what a protocol prescribes: ``AttributeError`` from the lazy ``kit``
 module, ``ValueError`` from the PDF renderer's URL fetcher (WeasyPrint reports it as a failed
@@ -81,12 +82,26 @@ class OutputError(KitError):
 
 
 class RenderError(KitError):
-    """A notebook run or export failed; ``notebook`` is the executed notebook kept."""
+    """A notebook run or export failed; ``notebook`` is the executed notebook kept; ``in_cell`` when a
+    cell raised an exception of its own (the kernel is fine), rather than a timeout or a lost kernel."""
 
-    def __init__(self, message: str, *, notebook: str | Path | None = None) -> None:
+    def __init__(self, message: str, *, notebook: str | Path | None = None, in_cell: bool = False) -> None:
         self.notebook = str(notebook) if notebook else None
+        self.in_cell = in_cell
         super().__init__(message + (f" (executed notebook kept at {self.notebook})" if notebook else ""))
 
 
 class BatchLocked(KitError):
     """Another batch holds the outputs folder."""
+
+
+class BatchStopped(KitError):
+    """A batch stopped by a signal; its finished reports are kept, the rest recorded as not done."""
+
+    def __init__(self, signal_name: str, signum: int) -> None:
+        self.signal_name = signal_name
+        self.signum = signum
+        self.done = 0
+        self.not_done = 0
+        super().__init__(f"stopped by {signal_name}")
+

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from kit.batch import plan, run
 from kit.demo import make_report, numbers
 from kit.demo.forms import text as report_text
 from kit.readers import read_file
@@ -108,38 +107,3 @@ def test_readers_while_an_ingest_writes(tmp_path):
         t.join()
     assert code == 0 and not errors
     assert len(_consistent(store)) == 40
-
-
-def _kill_kernels_of(runtime: Path) -> None:
-    """The killed batch's kernels (their connection files are in ``runtime``): not this test's to keep."""
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                cmdline = (proc / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if str(runtime).encode() in cmdline:
-                os.kill(int(proc.name), signal.SIGKILL)
-
-
-@pytest.mark.slow
-def test_batch_killed_then_clean_rerun(small_store, tmp_path):
-    out = tmp_path / "out"
-    runtime = tmp_path / "runtime"
-    cmd = [sys.executable, "-m", "kit.cli", "batch", "--store", str(small_store), "--outputs", str(out),
-           "--to", "html", "--jobs", "1", "--no-progress"]
-    env = {**os.environ, "XXGK_FAULT": "batch.job:2", "JUPYTER_RUNTIME_DIR": str(runtime)}
-    try:
-        # killed right after its second report was recorded, the third one not yet started
-        assert subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True).returncode == -signal.SIGKILL
-    finally:
-        _kill_kernels_of(runtime)
-    journal = out / ".xxgk" / "journal.jsonl"
-    assert len(journal.read_text(encoding="utf-8").splitlines()) == 2
-    assert len(list(out.glob("*/*/report.html"))) == 2
-    for p in out.rglob("*"):
-        if p.is_file() and p.suffix in (".html", ".ipynb"):
-            assert not p.name.startswith("."), f"partial output at a final path: {p}"
-    summary = run(plan(small_store, out), out, to=("html",), progress=False, workers=1)
-    assert (summary.failed, summary.skipped, summary.done) == (0, 2, 4)
-    assert len(list(out.glob("*/*/report.html"))) == 6

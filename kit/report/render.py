@@ -20,7 +20,8 @@ from nbconvert.exporters import Exporter, HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import default
 
-from ..errors import RenderError
+from ..errors import BatchStopped, RenderError
+from ..processes import kernel_preexec
 
 KERNEL = "python3"
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "report.ipynb"
@@ -183,6 +184,8 @@ def export(nb_path: Path, to: tuple[str, ...] = FORMATS) -> dict[str, Path]:
         exporter = {"html": KitHTMLExporter, "pdf": KitPDFExporter}[fmt]()
         try:
             data, _ = exporter.from_notebook_node(nb)
+        except BatchStopped:
+            raise
         except Exception as e:  # a broken export must name the notebook it came from
             raise RenderError(f"{fmt.upper()} export of {nb_path} failed: {e}", notebook=nb_path) from e
         target = nb_path.with_suffix(f".{fmt}")
@@ -191,12 +194,16 @@ def export(nb_path: Path, to: tuple[str, ...] = FORMATS) -> dict[str, Path]:
     return out
 
 
-def execute(parameters: dict[str, Any], out_nb: Path, *, notebook: Path = NOTEBOOK, cwd: Path | None = None) -> Path:
-    """Run the master notebook with papermill; a failed run keeps its executed notebook."""
-    return _papermill(notebook, out_nb, parameters, cwd=str(cwd) if cwd else None)
+def execute(parameters: dict[str, Any], out_nb: Path, *, notebook: Path = NOTEBOOK, cwd: Path | None = None,
+            timeout: int | None = None) -> Path:
+    """Run the master notebook with papermill; a failed run keeps its executed notebook.
+
+    ``timeout`` (seconds, 0 or None: none) stops a cell that runs longer, and the run fails.
+    """
+    return _papermill(notebook, out_nb, parameters, timeout, cwd=str(cwd) if cwd else None)
 
 
-def _papermill(notebook: Path, out_nb: Path, parameters: dict[str, Any], **engine: Any) -> Path:
+def _papermill(notebook: Path, out_nb: Path, parameters: dict[str, Any], timeout: int | None, **engine: Any) -> Path:
     """One papermill run written beside ``out_nb`` and renamed; on failure the executed notebook is kept
     at ``out_nb`` and a RenderError names it."""
     import papermill as pm
@@ -206,10 +213,18 @@ def _papermill(notebook: Path, out_nb: Path, parameters: dict[str, Any], **engin
     tmp = out_nb.with_name(f".{out_nb.stem}.part.ipynb")
     try:
         pm.execute_notebook(str(notebook), str(tmp), parameters=parameters, kernel_name=KERNEL, progress_bar=False,
-                            log_output=False, **engine)
+                            log_output=False, execution_timeout=timeout or None, **engine)
     except PapermillExecutionError as e:
         os.replace(tmp, out_nb)
-        raise RenderError(f"notebook failed in cell {e.exec_count}: {e.ename}: {e.evalue}", notebook=out_nb) from None
+        raise RenderError(f"notebook failed in cell {e.exec_count}: {e.ename}: {e.evalue}", notebook=out_nb,
+                          in_cell=True) from None
+    except BatchStopped:
+        raise  # a signal stopped the batch: not this notebook's failure
+    except TimeoutError:  # nbclient's CellTimeoutError
+        if tmp.exists():
+            os.replace(tmp, out_nb)
+        raise RenderError(f"a cell ran longer than the time limit of {timeout} s for a report (timeout)",
+                          notebook=out_nb if out_nb.exists() else None) from None
     except Exception as e:
         if tmp.exists():
             os.replace(tmp, out_nb)
@@ -219,7 +234,7 @@ def _papermill(notebook: Path, out_nb: Path, parameters: dict[str, Any], **engin
 
 
 def render(parameters: dict[str, Any], outputs: Path, *, to: tuple[str, ...] = FORMATS,
-           notebook: Path = NOTEBOOK) -> dict[str, Path]:
+           notebook: Path = NOTEBOOK, timeout: int | None = None) -> dict[str, Path]:
     """papermill then nbconvert into ``<outputs>/<year>/<agency>/report.{ipynb,html,pdf}``.
 
     The parameters are validated before any kernel starts.
@@ -229,7 +244,7 @@ def render(parameters: dict[str, Any], outputs: Path, *, to: tuple[str, ...] = F
 
     parameters = validate(parameters)
     folder = output_dir(outputs, str(parameters["agency"]), int(parameters["year"]))
-    nb_path = execute(parameters, folder / "report.ipynb", notebook=notebook)
+    nb_path = execute(parameters, folder / "report.ipynb", notebook=notebook, timeout=timeout)
     paths = {"ipynb": nb_path}
     paths.update(export(nb_path, to))
     return paths
@@ -284,8 +299,11 @@ class WarmKernel:
         last: Exception | None = None
         for _ in range(self.retries):
             try:
-                km = KernelManager(kernel_name=KERNEL)
-                km.start_kernel(stderr=subprocess.DEVNULL)  # the kernel's own log noise
+                # nbclient gets an asynchronous client: with a blocking one, its wait for a cell's output
+                # blocks the event loop and a cell's time limit never fires
+                km = KernelManager(kernel_name=KERNEL, client_class="jupyter_client.asynchronous.AsyncKernelClient")
+                # the kernel's own log noise to /dev/null; it dies with the process that started it
+                km.start_kernel(stderr=subprocess.DEVNULL, preexec_fn=kernel_preexec(os.getpid()))
                 self.km = km
                 return
             except Exception as e:  # kernel start can race under load: retry (toolchain.md)
@@ -303,7 +321,10 @@ class WarmKernel:
                 self.km = None
 
     def _reset(self) -> None:
-        kc = self.km.client()
+        from jupyter_client.blocking import BlockingKernelClient
+
+        kc = BlockingKernelClient()
+        kc.load_connection_info(self.km.get_connection_info())
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=60)
@@ -311,20 +332,27 @@ class WarmKernel:
         finally:
             kc.stop_channels()
 
-    def execute(self, parameters: dict[str, Any], out_nb: Path, *, notebook: Path = NOTEBOOK) -> Path:
-        """Like :func:`execute`, in this kernel; a dead kernel is restarted and the run retried once."""
-        try:
-            return self._run_once(parameters, out_nb, notebook)
-        except RenderError:
-            if self.alive():
-                raise  # the notebook failed, not the kernel
-        return self._run_once(parameters, out_nb, notebook)  # the kernel died under us: once more, in a new one
+    def execute(self, parameters: dict[str, Any], out_nb: Path, *, notebook: Path = NOTEBOOK,
+                timeout: int | None = None) -> Path:
+        """Like :func:`execute`, in this kernel; a dead kernel is restarted and the run retried once.
 
-    def _run_once(self, parameters: dict[str, Any], out_nb: Path, notebook: Path) -> Path:
+        A kernel stuck past ``timeout``, or lost, is never used again: the next run starts a new one.
+        """
+        try:
+            return self._run_once(parameters, out_nb, notebook, timeout)
+        except RenderError as e:
+            died = not self.alive()
+            if not e.in_cell:
+                self.stop()
+            if not died:
+                raise  # the notebook failed (or ran out of time), not the kernel
+        return self._run_once(parameters, out_nb, notebook, timeout)  # it died under us: once more, in a new one
+
+    def _run_once(self, parameters: dict[str, Any], out_nb: Path, notebook: Path, timeout: int | None) -> Path:
         if not self.alive():
             self.stop()
             self.start()
         if self.runs:
             self._reset()
         self.runs += 1
-        return _papermill(notebook, out_nb, parameters, engine_name="xxgk-warm", km=self.km)
+        return _papermill(notebook, out_nb, parameters, timeout, engine_name="xxgk-warm", km=self.km)
