@@ -32,7 +32,7 @@ from .processes import stop_on_signals
 from .report.names import output_dir
 from .report.params import load as load_params
 from .report.params import validate
-from .report.render import FORMATS, NOTEBOOK, _atomic_write
+from .report.render import FORMATS, NOTEBOOK, _atomic_write, with_embedded_font
 from .store import Store
 
 STATE = ".xxgk"
@@ -143,7 +143,7 @@ class Manifest:
         doc = {"generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "kit_version": __version__,
                "reports": sorted(self.entries.values(), key=lambda e: (e["year"], e["agency"]))}
         _atomic_write(self.path, json.dumps(doc, ensure_ascii=False, indent=1))
-        _atomic_write(self.outputs / "index.html", index_html(doc))
+        _atomic_write(self.outputs / "index.html", with_embedded_font(index_html(doc)))
         self.journal.unlink(missing_ok=True)
 
 
@@ -409,7 +409,7 @@ def index_html(doc: dict[str, Any]) -> str:
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>政府信息公开工作年度报告 · 报告目录</title>
 <style>
-body {{ font-family: "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 1.5rem; color: #1a1a1a; }}
+body {{ font-family: "XXGK Sans", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 1.5rem; color: #1a1a1a; }}
 h1 {{ color: #a31515; font-size: 1.4rem; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 14px; }}
 th, td {{ border: 1px solid #ccc; padding: .3rem .5rem; }}

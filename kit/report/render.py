@@ -52,18 +52,27 @@ def _toc(body: str) -> str:
     return f'<nav class="toc"><strong>目录</strong><ol>{lis}</ol></nav>'
 
 
-def page(body: str) -> str:
-    """The whole HTML document around nbconvert's body: lean CSS, a table of contents."""
+def page(body: str, *, embed_font: bool = True) -> str:
+    """The whole HTML document around nbconvert's body: lean CSS, a table of contents, and (unless it
+    is on its way to a PDF, which has fonts of its own) the glyphs it shows, embedded."""
     m = re.search(r"<h1>(.*?)</h1>", body)
     title = re.sub(r"<[^>]+>", "", m.group(1)) if m else "政府信息公开工作年度报告"
     toc = _toc(body)
     if m and toc:
         end = body.find("</header>")
         body = body[:end + 9] + toc + body[end + 9:] if end >= 0 else toc + body
-    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{html.escape(html.unescape(title))}</title><style>{css()}</style></head>"
-            f"<body><main class=\"report\">{body}</main></body></html>\n")
+    document = ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                f"<title>{html.escape(html.unescape(title))}</title><style>{css()}</style></head>"
+                f"<body><main class=\"report\">{body}</main></body></html>\n")
+    return with_embedded_font(document) if embed_font else document
+
+
+def with_embedded_font(document: str) -> str:
+    """An HTML document with an ``@font-face`` of its own glyphs in its head (see kit.report.fonts)."""
+    from .fonts import embedded_font_css
+
+    return document.replace("</head>", f"<style>{embedded_font_css(document)}</style></head>", 1)
 
 
 class KitHTMLExporter(HTMLExporter):
@@ -90,10 +99,11 @@ class KitHTMLExporter(HTMLExporter):
     def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
         self.register_preprocessor(_KeepDisplays(), enabled=True)
+        self.embed_font = True  # the PDF exporter turns it off: WeasyPrint gets the font file itself
 
     def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[no-untyped-def]
         body, res = super().from_notebook_node(nb, resources, **kw)
-        return page(body), res
+        return page(body, embed_font=self.embed_font), res
 
 
 def _pdf_css(font: Path) -> str:
@@ -124,6 +134,7 @@ class KitPDFExporter(Exporter):
         from .fonts import font_for
 
         html_exp = KitHTMLExporter(config=self.config)
+        html_exp.embed_font = False
         body, res = html_exp.from_notebook_node(nb, resources, **kw)
         font = font_for(html.unescape(re.sub(r"<[^>]*>|data:[^\"]*", "", body)))
         body = body.replace("</style>", _pdf_css(font) + "</style>", 1)
