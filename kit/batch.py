@@ -197,21 +197,15 @@ def stop_kernel() -> None:
 
 
 def warm_up(parent: int | None = None) -> None:
-    """Worker initializer: die with the batch, stop the kernel when told to stop, start it now."""
+    """Worker initializer: die with the batch (and the kernel with the worker), start the kernel now."""
     import signal
 
     from .processes import die_with_parent
 
     os.environ.setdefault("NBFORMAT_VALIDATOR", "fastjsonschema")
-    if parent is not None:  # a pool worker: SIGTERM (from the batch, or when the batch dies) stops it cleanly
-
-        def stop(signum: int, frame: object) -> None:
-            stop_kernel()
-            os._exit(128 + signum)
-
-        signal.signal(signal.SIGTERM, stop)
+    if parent is not None:  # a pool worker: killed when the batch dies, however it dies
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the batch, which stops the workers
-        die_with_parent(signal.SIGTERM, parent)
+        die_with_parent(signal.SIGKILL, parent)
     _kernel()
 
 
@@ -267,11 +261,12 @@ def _counts(nb: Path) -> tuple[dict[str, int], str]:
 # -- running many ----------------------------------------------------------------------------------
 def run(jobs: list[Job], outputs: str | Path, *, workers: int | None = None, to: tuple[str, ...] = FORMATS,
         force: bool = False, scheduler: str | None = None, progress: bool = True,
-        on_result: Callable[[dict[str, Any]], None] | None = None, notebook: Path = NOTEBOOK,
+        on_result: Callable[[dict[str, Any]], None] | None = None, notebook: Path | None = None,
         root: Path | None = None, dry_run: bool = False, timeout: int | None = None) -> Summary:
     """Run the jobs that changed; returns the summary (failures listed).
 
     ``root`` is the project root the fingerprints name paths against (default: the project's);
+    ``notebook`` the notebook run (default: the project's copy when it has one, else the kit's);
     ``dry_run`` only lists, in ``summary.planned``, each job that would run and why; ``timeout``
     (seconds) fails a report whose notebook runs a cell longer, the others go on. SIGTERM or SIGINT
     stops the workers and kernels, keeps what finished, records the rest as not done and raises
@@ -280,10 +275,14 @@ def run(jobs: list[Job], outputs: str | Path, *, workers: int | None = None, to:
     from .config import load
     from .fingerprint import fingerprint_jobs
 
+    from .report.render import master_notebook
+
     outputs = Path(outputs).resolve()
     t0 = time.perf_counter()
     summary = Summary()
-    fingerprint_jobs(jobs, notebook, (root or load().root).resolve())
+    root = (root or load().root).resolve()
+    notebook = Path(notebook) if notebook else master_notebook(root)
+    fingerprint_jobs(jobs, notebook, root)
     if dry_run:
         manifest = Manifest(outputs)
         summary.planned = [(j.key, ["forced"] if force else why) for j in jobs
@@ -297,7 +296,7 @@ def run(jobs: list[Job], outputs: str | Path, *, workers: int | None = None, to:
         recorded: set[str] = set()
         try:
             if todo:
-                _run_todo(todo, to, outputs, workers, scheduler, Path(notebook), progress, manifest, summary,
+                _run_todo(todo, to, outputs, workers, scheduler, notebook, progress, manifest, summary,
                           recorded, on_result, timeout)
         except BatchStopped as stop:
             # keep what finished, record the rest as not done (the next batch runs them), say so
@@ -382,9 +381,9 @@ def _execute(todo: list[Job], to: tuple[str, ...], outputs: Path, workers: int |
             yield fut.result()
         finished = True
     finally:
-        if not finished:  # each worker stops its kernel on SIGTERM (warm_up), then exits
+        if not finished:  # a worker's kernel dies with it (kit.processes)
             for proc in list(getattr(pool, "_processes", {}).values()):  # no public way to reach them
-                proc.terminate()
+                proc.kill()
         pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -265,12 +265,46 @@ def batch(years: tuple[int, ...], agencies: tuple[str, ...], workers: int | None
 
 
 @cli.command()
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--notebooks", "copy_notebooks", is_flag=True,
+              help="Copy the kit's notebooks into the project: that copy is then the one run and fingerprinted.")
+def init(folder: str, copy_notebooks: bool) -> None:
+    """Create a project in FOLDER: xxgk.toml (every setting, commented), inbox/ and params/."""
+    from . import config
+    from .report.render import NOTEBOOK
+
+    root = Path(folder)
+    if (root / config.FILE_NAME).exists():
+        raise ConfigError(f"{root / config.FILE_NAME} exists already: a project is there")
+    for sub in ("inbox", "params"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    (root / config.FILE_NAME).write_text(config.template({"store": "data/xxgk.sqlite", "outputs": "outputs",
+                                                          "inbox": "inbox"}), encoding="utf-8")
+    (root / "params" / "example.yaml").write_text(
+        "# one report per file: `xxgk render params/example.yaml`, or `xxgk batch --params params/`\n"
+        'agency: "某县某局"\nyear: 2024\n', encoding="utf-8")
+    made = [config.FILE_NAME, "inbox/", "params/"]
+    if copy_notebooks:
+        (root / "notebooks").mkdir(exist_ok=True)
+        for nb in NOTEBOOK.parent.glob("*.ipynb"):
+            (root / "notebooks" / nb.name).write_bytes(nb.read_bytes())
+        made.append("notebooks/")
+    click.echo(f"project {root.resolve()}: {', '.join(made)}; put reports in inbox/, then `xxgk ingest` "
+               "and `xxgk batch`")
+
+
+@cli.command()
 @click.option("--data", "data_dir", default="data/demo", show_default=True, help="Where to write the demo reports.")
 @_store_opt
 @_outputs_opt
 @_to_opt
 @click.option("--jobs", "workers", type=click.IntRange(1, 256), default=None, help="Parallel workers.")
-def demo(data_dir: str, store: str | None, outputs: str | None, to: str | None, workers: int | None) -> None:
+@click.option("--departments", type=click.IntRange(1, 30), default=None,
+              help="Only the first N of the 30 departments: a smaller county to try quickly.")
+@click.option("--year", "years", type=click.IntRange(2019, 2025), multiple=True,
+              help="Only this year (repeatable; default 2019-2025).")
+def demo(data_dir: str, store: str | None, outputs: str | None, to: str | None, workers: int | None,
+         departments: int | None, years: tuple[int, ...]) -> None:
     """Write the demo county, ingest and check it, and regenerate every report (incrementally).
 
     Without a project file, it writes one (xxgk.toml here) naming the demo's store, outputs,
@@ -278,7 +312,7 @@ def demo(data_dir: str, store: str | None, outputs: str | None, to: str | None, 
     """
     from . import config
     from .batch import plan, run
-    from .demo import RECIPE, write_demo
+    from .demo import RECIPE, YEARS, write_demo
     from .findings import check_store
     from .ingest import ingest as run_ingest
     from .registry import Registry
@@ -293,12 +327,17 @@ def demo(data_dir: str, store: str | None, outputs: str | None, to: str | None, 
         click.echo(f"project settings: {written.resolve()} (see `xxgk config`)")
     cfg = _settings(store=store, outputs=outputs, to=to, jobs=workers)
     stamp = folder / ".recipe"
-    if stamp.exists() and stamp.read_text(encoding="utf-8") == RECIPE:
+    recipe = f"{RECIPE} departments={departments or 30} years={','.join(map(str, sorted(years or YEARS)))}"
+    if stamp.exists() and stamp.read_text(encoding="utf-8") == recipe:
         paths = sorted(p for p in folder.iterdir() if p.suffix in (".txt", ".html", ".docx", ".xlsx"))
         click.echo(f"demo data: {len(paths)} reports in {folder} (up to date)")
     else:
-        paths = write_demo(folder)
-        stamp.write_text(RECIPE, encoding="utf-8")
+        if folder.is_dir():  # another recipe's reports would be ingested with these
+            for old in folder.iterdir():
+                if old.suffix in (".txt", ".html", ".docx", ".xlsx"):
+                    old.unlink()
+        paths = write_demo(folder, departments=departments, years=tuple(sorted(years)) or YEARS)
+        stamp.write_text(recipe, encoding="utf-8")
         click.echo(f"demo data: {len(paths)} reports written to {folder}")
     with Store(cfg["store"]) as st:
         done = list(run_ingest(paths, st))

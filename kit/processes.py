@@ -1,7 +1,8 @@
 """Process hygiene: nothing a batch starts outlives it, however it ends.
 
-- :func:`die_with_parent` asks Linux to signal this process when its parent dies (``PR_SET_PDEATHSIG``):
-  a pool worker gets SIGTERM when the batch is SIGKILLed, a kernel gets SIGKILL when its worker dies.
+- :func:`die_with_parent` asks Linux to kill this process when its parent dies (``PR_SET_PDEATHSIG``):
+  a pool worker when the batch dies, a kernel when the process that started it dies. SIGKILL, not a
+  signal with a handler: a dying worker runs no code that could get stuck.
 - :func:`stop_on_signals` turns SIGTERM and SIGINT in the batch's main thread into
   :class:`kit.errors.BatchStopped`, so the batch can stop its workers and kernels, keep what it
   finished and record the rest as not done.
@@ -22,7 +23,7 @@ from .errors import BatchStopped
 PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent(sig: int = signal.SIGTERM, parent: int | None = None) -> None:
+def die_with_parent(sig: int = signal.SIGKILL, parent: int | None = None) -> None:
     """Get ``sig`` when the parent process dies (Linux); exit at once if it already has (``parent``)."""
     if not sys.platform.startswith("linux"):
         return

@@ -24,7 +24,18 @@ from ..errors import BatchStopped, RenderError
 from ..processes import kernel_preexec
 
 KERNEL = "python3"
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "report.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "report.ipynb"  # the kit's own (package data)
+
+
+def master_notebook(root: str | Path | None = None) -> Path:
+    """The notebook a project runs: its own copy (``notebooks/report.ipynb`` under the project root,
+    made by ``xxgk init --notebooks``) when it has one, else the kit's."""
+    if root is None:
+        from ..config import load
+
+        root = load().root
+    own = Path(root) / "notebooks" / "report.ipynb"
+    return own if own.is_file() else NOTEBOOK
 FORMATS = ("html", "pdf")
 
 
@@ -245,7 +256,7 @@ def _papermill(notebook: Path, out_nb: Path, parameters: dict[str, Any], timeout
 
 
 def render(parameters: dict[str, Any], outputs: Path, *, to: tuple[str, ...] = FORMATS,
-           notebook: Path = NOTEBOOK, timeout: int | None = None) -> dict[str, Path]:
+           notebook: Path | None = None, timeout: int | None = None) -> dict[str, Path]:
     """papermill then nbconvert into ``<outputs>/<year>/<agency>/report.{ipynb,html,pdf}``.
 
     The parameters are validated before any kernel starts.
@@ -255,7 +266,7 @@ def render(parameters: dict[str, Any], outputs: Path, *, to: tuple[str, ...] = F
 
     parameters = validate(parameters)
     folder = output_dir(outputs, str(parameters["agency"]), int(parameters["year"]))
-    nb_path = execute(parameters, folder / "report.ipynb", notebook=notebook, timeout=timeout)
+    nb_path = execute(parameters, folder / "report.ipynb", notebook=notebook or master_notebook(), timeout=timeout)
     paths = {"ipynb": nb_path}
     paths.update(export(nb_path, to))
     return paths
