@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,18 @@ ROOT = Path(__file__).resolve().parents[1]
 def installed(tmp_path_factory):
     """A venv with the kit installed from its wheel (not editable), and a clean environment to run it in."""
     where = tmp_path_factory.mktemp("installed")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(where / "wheels"), str(ROOT)],
+    # build from the files git knows (tracked, or new and not ignored): never from a stale build/ folder
+    source = where / "source"
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            check=True, capture_output=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        src, dst = ROOT / name, source / name
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_symlink():
+            dst.symlink_to(os.readlink(src))
+        elif src.is_file():
+            shutil.copy2(src, dst)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(where / "wheels"), str(source)],
                    check=True, capture_output=True)
     wheel = next((where / "wheels").glob("xxgk_kit-*.whl"))
     subprocess.run([sys.executable, "-m", "venv", str(where / "venv")], check=True, capture_output=True)
