@@ -171,10 +171,29 @@ def _parse(s: Setting, raw: Any, source: str, base: Path) -> Any:
     return number
 
 
+_LIMITS_SEEN: dict[tuple[str, ...], tuple[Config, int]] = {}
+
+
 def limit(env: str) -> int:
-    """One limit's value for this process (``XXGK_MAX_BYTES`` ...): the variable, else the project file."""
+    """One limit's value for this process (``XXGK_MAX_BYTES`` ...): the variable, else the project file.
+
+    Read for every file ingested, so the settings are kept while the working directory, the variables
+    and the project file's modification time stay the same.
+    """
     name = next(s.name for s in SETTINGS.values() if s.env == env)
-    return int(load().values[name])
+    key = (os.getcwd(), os.environ.get("XXGK_CONFIG", ""), *(os.environ.get(s.env, "") for s in SETTINGS.values()))
+    seen = _LIMITS_SEEN.get(key)
+    if seen is None or (seen[0].file is not None and _mtime(seen[0].file) != seen[1]):
+        cfg = load()
+        seen = _LIMITS_SEEN[key] = (cfg, _mtime(cfg.file) if cfg.file else 0)
+    return int(seen[0].values[name])
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
 
 
 def check_limits() -> dict[str, int]:
