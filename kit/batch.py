@@ -40,13 +40,14 @@ STATE = ".xxgk"
 
 @dataclass
 class Job:
-    agency: str
+    agency: str                      # the name shown (the registry's canonical one once resolved)
     year: int
     params: dict[str, Any]
     folder: str                      # absolute output folder of this report
     key: str = ""                    # "<year>/<folder name>", unique in the outputs
     fingerprint: str = ""
     parts: dict[str, str] = field(default_factory=dict)  # kit.fingerprint.PARTS -> digest
+    agency_id: str = ""              # the agency's identity in the store
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -73,27 +74,37 @@ def plan(store: str | Path, outputs: str | Path, *, agencies: tuple[str, ...] = 
 
     With ``registry``, each report compares its agency with its peers (same region and level).
     """
+    from .findings import wanted
+    from .registry import Registry
+
     store = str(Path(store).resolve())
     outputs = Path(outputs)
     raw: list[dict[str, Any]] = []
-    if params_dir:
-        for p in sorted(Path(params_dir).glob("*.y*ml")):
-            params = load_params(p)
-            params["store"] = str(Path(params.get("store") or store).resolve())
-            raw.append(params)
-    else:
-        with Store(store, create=False) as s:
-            raw = [{"agency": a, "year": y, "store": store, "strict": strict} for a, y, _ in s.entries()]
-        if registry:
-            for params in raw:
-                params["registry"] = str(Path(registry).resolve())
+    reg = Registry.load(registry) if registry else None
+    with Store(store, create=False) as s:
+        names = s.names()
+        want = wanted(s, agencies, reg)
+        if params_dir:
+            for p in sorted(Path(params_dir).glob("*.y*ml")):
+                params = load_params(p)
+                params["store"] = str(Path(params.get("store") or store).resolve())
+                raw.append(params)
+        else:
+            # the notebook is given the name shown: it finds the agency's years through its identity
+            raw = [{"agency": names[a], "year": y, "store": store, "strict": strict} for a, y, _ in s.entries()]
+            if registry:
+                for params in raw:
+                    params["registry"] = str(Path(registry).resolve())
+        keys = {params["agency"]: min(wanted(s, (params["agency"],), reg) or {params["agency"]}) for params in raw}
     jobs = []
     for params in raw:
         params = validate(params)
-        if (agencies and params["agency"] not in agencies) or (years and params["year"] not in years):
+        key = keys[params["agency"]]
+        if (want is not None and key not in want) or (years and params["year"] not in years):
             continue
-        folder = output_dir(outputs, params["agency"], params["year"])
-        jobs.append(Job(params["agency"], params["year"], params, str(folder), f"{params['year']}/{folder.name}"))
+        shown = names.get(key, params["agency"])
+        folder = output_dir(outputs, shown, params["year"])
+        jobs.append(Job(shown, params["year"], params, str(folder), f"{params['year']}/{folder.name}", agency_id=key))
     return jobs
 
 

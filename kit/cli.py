@@ -31,6 +31,30 @@ def _outputs_opt(f: Any) -> Any:
     return click.option("--outputs", default=None, help="Output folder (default: the project's).")(f)
 
 
+def _registry_opt(f: Any) -> Any:
+    return click.option("--registry", type=click.Path(dir_okay=False), default=None,
+                        help="Agency registry CSV (default: the project's): resolves printed names to agencies, "
+                             "compares peers, checks declared aggregates.")(f)
+
+
+def _linked(cfg: Config, *, dry_run: bool = False) -> Any:
+    """The project's registry (None without one), with the stored reports re-linked to it first: an
+    alias added, or a registry edited by hand, takes effect without re-ingesting."""
+    from .identity import Resolver
+    from .registry import Registry
+    from .store import Store
+
+    if not cfg["registry"]:
+        return None
+    reg = Registry.load(cfg["registry"])
+    if Path(cfg["store"]).exists():
+        with Store(cfg["store"]) as st:
+            moved = st.relink(Resolver(reg).link, dry_run=dry_run)
+        for old, new, year in moved:
+            click.echo(f"relink {old} {year} -> {new}" + (" (dry run)" if dry_run else ""), err=True)
+    return reg
+
+
 def _to_opt(f: Any) -> Any:
     return click.option("--to", "to", default=None, help="Output formats, of html, pdf (default: the project's).")(f)
 
@@ -76,15 +100,20 @@ def extract(file: str, as_json: bool, agency: str | None, year: int | None) -> N
 @click.option("--agency", default=None, help="Agency name for every file (overrides the title line).")
 @click.option("--year", type=int, default=None, help="Year for every file (overrides the title line).")
 @click.option("--force", is_flag=True, help="Read files again even when stored unchanged.")
-def ingest(paths: tuple[str, ...], store: str | None, agency: str | None, year: int | None, force: bool) -> None:
+@_registry_opt
+def ingest(paths: tuple[str, ...], store: str | None, agency: str | None, year: int | None, force: bool,
+           registry: str | None) -> None:
     """Read report files (or folders of them; default: the project's inbox) into the store.
 
-    One line per file read or refused; files stored unchanged are counted, not read again.
+    One line per file read or refused; files stored unchanged are counted, not read again. With a
+    registry, each printed name is resolved to its agency (an alias, a shortened or slipped name is
+    said on the line); --agency (a name, an alias or an id) overrides the title line.
     """
     from .ingest import ingest as run_ingest
     from .store import Store
 
-    cfg = _settings(store=store)
+    cfg = _settings(store=store, registry=registry)
+    reg = _linked(cfg)
     if not paths:
         if not cfg["inbox"].is_dir():
             raise ConfigError(f"inbox {cfg['inbox']} ({cfg.sources['inbox']}) is not a folder: give PATHS, "
@@ -92,7 +121,7 @@ def ingest(paths: tuple[str, ...], store: str | None, agency: str | None, year: 
         paths = (str(cfg["inbox"]),)
     counts = {"read": 0, "unchanged": 0, "failed": 0}
     with Store(cfg["store"]) as st:
-        for got in run_ingest(paths, st, agency=agency, year=year, force=force):
+        for got in run_ingest(paths, st, agency=agency, year=year, force=force, registry=reg):
             if got.error:
                 counts["failed"] += 1
                 click.echo(f"FAILED {got.error}", err=True)
@@ -100,8 +129,10 @@ def ingest(paths: tuple[str, ...], store: str | None, agency: str | None, year: 
                 counts["read"] += 1
                 r = got.report
                 flagged = sum(1 for f in r.findings if f.rule.startswith("extract."))
+                who = next((f for f in r.findings if f.rule.startswith("identity.")), None)
                 click.echo(f"ok     {got.path}: {r.agency} {r.year} {r.format}"
-                           + (f" ({flagged} extract findings)" if flagged else ""))
+                           + (f" ({flagged} extract findings)" if flagged else "")
+                           + (f" [{who.rule}: printed {r.provenance.printed}]" if who else ""))
             else:
                 counts["unchanged"] += 1
     click.echo(f"ingest: {counts['read']} read, {counts['unchanged']} unchanged, {counts['failed']} failed", err=True)
@@ -129,19 +160,16 @@ def _summarise(summary: Any, out: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of findings.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="Exit 1 when a finding at or above this severity is found.")
-@click.option("--registry", type=click.Path(dir_okay=False), default=None,
-              help="Agency registry CSV (default: the project's); enables the aggregation check for declared "
-                   "parents.")
+@_registry_opt
 @click.option("--all", "show_all", is_flag=True, help="Also list info findings in the table.")
 def check(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None, as_json: bool, fail_on: str,
           registry: str | None, show_all: bool) -> None:
     """Check stored reports against every consistency rule."""
     from .checks import RANK
     from .findings import check_store
-    from .registry import Registry
 
     cfg = _settings(store=store, registry=registry)
-    reg = Registry.load(cfg["registry"]) if cfg["registry"] else None
+    reg = _linked(cfg)
     results = check_store(cfg["store"], agencies=agencies, years=years, registry=reg)
     if as_json:
         click.echo(json.dumps([{"agency": a, "year": y, **f.to_dict()} for a, y, f in results],
@@ -160,13 +188,14 @@ def check(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None, 
 
 @cli.command()
 @click.argument("params_file", required=False, type=click.Path(dir_okay=False))
-@click.option("--agency", default=None, help="Agency name as stored.")
+@click.option("--agency", default=None, help="The agency: its name, an alias or its registry id.")
 @click.option("--year", type=int, default=None, help="Report year.")
 @_store_opt
 @_to_opt
 @_outputs_opt
+@_registry_opt
 def render(params_file: str | None, agency: str | None, year: int | None, store: str | None, to: str | None,
-           outputs: str | None) -> None:
+           outputs: str | None, registry: str | None) -> None:
     """Run the master notebook for one agency and year, then export HTML and PDF.
 
     Give either PARAMS_FILE (YAML) or --agency and --year. The store and the registry are the
@@ -176,7 +205,11 @@ def render(params_file: str | None, agency: str | None, year: int | None, store:
     from .report.params import validate
     from .report.render import render as do_render
 
-    cfg = _settings(store=store, to=to, outputs=outputs)
+    from .findings import wanted
+    from .store import Store
+
+    cfg = _settings(store=store, to=to, outputs=outputs, registry=registry)
+    reg = _linked(cfg)
     if params_file:
         params = load_params(params_file)
     elif agency and year:
@@ -186,6 +219,9 @@ def render(params_file: str | None, agency: str | None, year: int | None, store:
     params["store"] = str(cfg["store"] if store or not params["store"] else Path(params["store"]).resolve())
     if params["registry"] is None and cfg["registry"]:
         params["registry"] = str(cfg["registry"])
+    with Store(params["store"], create=False) as st:  # the agency as the store shows it, whatever name was given
+        key = min(wanted(st, (params["agency"],), reg) or {""})
+        params["agency"] = st.names().get(key, params["agency"])
     paths = do_render(params, cfg["outputs"], to=cfg["to"], timeout=cfg["timeout"])
     for kind, p in paths.items():
         click.echo(f"{kind:5} {p}")
@@ -218,9 +254,12 @@ def export(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None,
     from .report.export import export_table
     from .store import Store
 
+    from .findings import wanted
+
     with Store(_settings(store=store)["store"], create=False) as st:
+        want = wanted(st, agencies)
         reports = [st.get(a, y) for a, y, _ in st.entries()
-                   if (not agencies or a in agencies) and (not years or y in years)]
+                   if (want is None or a in want) and (not years or y in years)]
     if not reports:
         raise click.ClickException("no stored report matches --agency/--year")
     export_table(reports, output, to)
@@ -240,8 +279,7 @@ def export(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None,
 @_store_opt
 @_outputs_opt
 @click.option("--strict", is_flag=True, help="A report with an error finding counts as failed.")
-@click.option("--registry", type=click.Path(dir_okay=False, exists=True), default=None,
-              help="Agency registry CSV (default: the project's): compare each agency with its peers.")
+@_registry_opt
 @click.option("--no-progress", is_flag=True, help="No progress bar (for logs).")
 @click.option("--dry-run", is_flag=True, help="List each report that would run and which input changed; run none.")
 def batch(years: tuple[int, ...], agencies: tuple[str, ...], workers: int | None, to: str | None, force: bool,
@@ -251,6 +289,7 @@ def batch(years: tuple[int, ...], agencies: tuple[str, ...], workers: int | None
     from .batch import plan, run
 
     cfg = _settings(store=store, outputs=outputs, registry=registry, jobs=workers, to=to)
+    _linked(cfg, dry_run=dry_run)
     jobs = plan(cfg["store"], cfg["outputs"], agencies=agencies, years=years, params_dir=params_dir, strict=strict,
                 registry=cfg["registry"])
     summary = run(jobs, cfg["outputs"], workers=cfg["jobs"], to=cfg["to"], force=force, scheduler=scheduler,
@@ -262,6 +301,111 @@ def batch(years: tuple[int, ...], agencies: tuple[str, ...], workers: int | None
         click.echo(f"dry run: {len(summary.planned)} would run, {summary.skipped} unchanged")
         return
     _summarise(summary, cfg["outputs"])
+
+
+@cli.group()
+def registry() -> None:
+    """The agency registry: who is who, the names each agency prints, which stored report is whose."""
+
+
+def _registry_settings(registry_path: str | None, store: str | None = None) -> Config:
+    cfg = _settings(store=store, registry=registry_path)
+    if not cfg["registry"]:
+        raise ConfigError("no agency registry: give --registry, or set registry in xxgk.toml")
+    return cfg
+
+
+@registry.command("list")
+@_registry_opt
+@_store_opt
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+def registry_list(registry: str | None, store: str | None, as_json: bool) -> None:
+    """Every agency: id, canonical name, aliases, level, region, and how many reports are stored under it."""
+    from .store import Store
+
+    cfg = _registry_settings(registry, store)
+    reg = _linked(cfg)
+    counts: dict[str, int] = {}
+    if Path(cfg["store"]).exists():
+        with Store(cfg["store"]) as st:
+            for key, _, _ in st.entries():
+                counts[key] = counts.get(key, 0) + 1
+    rows = [{"id": a.id, "name": a.name, "aliases": list(a.aliases), "level": a.level, "region": a.region,
+             "parent": a.parent, "reports": counts.get(a.id, 0)} for a in reg.agencies]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        click.echo(f"{r['id']}\t{r['name']}\t{';'.join(r['aliases'])}\t{r['level']}\t{r['region']}\t{r['reports']}")
+    click.echo(f"{len(rows)} agencies, {sum(counts.get(a.id, 0) for a in reg.agencies)} stored reports linked "
+               f"({sum(counts.values())} stored in all)", err=True)
+
+
+@registry.command("alias")
+@click.argument("agency")
+@click.argument("aliases", nargs=-1, required=True)
+@_registry_opt
+@_store_opt
+def registry_alias(agency: str, aliases: tuple[str, ...], registry: str | None, store: str | None) -> None:
+    """Add ALIASES (names AGENCY prints) to AGENCY (its id, name or an alias), then re-link the store.
+
+    Reports stored under an alias move to the agency at once, without re-ingesting; the next
+    `xxgk batch` re-renders exactly the reports whose inputs that changed.
+    """
+    from .registry import Registry
+
+    cfg = _registry_settings(registry, store)
+    reg = Registry.load(cfg["registry"])
+    me = reg.find(agency)
+    if me is None:
+        raise click.UsageError(f"{agency!r} is no agency of {cfg['registry']} (give its id, name or an alias)")
+    for alias in aliases:
+        reg = reg.with_alias(me, alias.strip())
+    reg.save(cfg["registry"])
+    click.echo(f"{me.id} {me.name}: aliases {';'.join(reg.by_id[me.id].aliases)}")
+    _linked(cfg)
+
+
+@registry.command("reports")
+@_registry_opt
+@_store_opt
+@click.option("--unresolved", is_flag=True, help="Only reports whose printed name names no registry agency.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+def registry_reports(registry: str | None, store: str | None, unresolved: bool, as_json: bool) -> None:
+    """Which stored report maps to which agency: year, name printed, how it was resolved, id, name."""
+    from .identity import Resolver
+    from .store import Store
+
+    cfg = _registry_settings(registry, store)
+    resolver = Resolver(_linked(cfg))
+    with Store(cfg["store"], create=False) as st:
+        stored = st.printed()
+    rows = []
+    for key, year, name, printed in stored:
+        res = resolver.resolve(printed or name)
+        if unresolved and res.agency is not None:
+            continue
+        rows.append({"year": year, "printed": printed, "how": res.how, "id": key if res.agency else None,
+                     "name": name, "candidates": [a.id for a in res.candidates]})
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        extra = f"\t(could be {', '.join(r['candidates'])})" if r["candidates"] else ""
+        click.echo(f"{r['year']}\t{r['printed']}\t{r['how']}\t{r['id'] or '-'}\t{r['name']}{extra}")
+    click.echo(f"{len(rows)} reports; {sum(1 for r in rows if r['id'] is None)} unresolved", err=True)
+
+
+@registry.command("relink")
+@_registry_opt
+@_store_opt
+@click.option("--dry-run", is_flag=True, help="Say which reports would move; change nothing.")
+def registry_relink(registry: str | None, store: str | None, dry_run: bool) -> None:
+    """Re-resolve every stored report's printed name (after the registry was edited by hand).
+
+    ingest, check, render and batch do this first anyway; one line per report that moves.
+    """
+    _linked(_registry_settings(registry, store), dry_run=dry_run)
 
 
 @cli.command()
@@ -314,6 +458,7 @@ def demo(data_dir: str, store: str | None, outputs: str | None, to: str | None, 
     from .batch import plan, run
     from .demo import RECIPE, YEARS, write_demo
     from .findings import check_store
+    from .identity import Resolver
     from .ingest import ingest as run_ingest
     from .registry import Registry
     from .store import Store
@@ -339,15 +484,17 @@ def demo(data_dir: str, store: str | None, outputs: str | None, to: str | None, 
         paths = write_demo(folder, departments=departments, years=tuple(sorted(years)) or YEARS)
         stamp.write_text(recipe, encoding="utf-8")
         click.echo(f"demo data: {len(paths)} reports written to {folder}")
+    registry = folder / "registry.csv"
+    reg = Registry.load(registry)
     with Store(cfg["store"]) as st:
-        done = list(run_ingest(paths, st))
+        st.relink(Resolver(reg).link)
+        done = list(run_ingest(paths, st, registry=reg))
     failed = [d for d in done if d.error]
     for d in failed:
         click.echo(f"FAILED {d.error}", err=True)
     read = sum(1 for d in done if d.report)
     click.echo(f"ingest: {read} read, {len(done) - read - len(failed)} unchanged -> {cfg['store']}")
-    registry = folder / "registry.csv"
-    results = check_store(cfg["store"], registry=Registry.load(registry))
+    results = check_store(cfg["store"], registry=reg)
     counts = {s: sum(1 for *_, f in results if f.severity == s) for s in ("error", "warning")}
     click.echo(f"check: {counts['error']} errors, {counts['warning']} warnings "
                f"(the seeded ones are listed in {folder / 'errors.json'}; see `xxgk check`)")

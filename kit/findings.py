@@ -6,7 +6,7 @@ from pathlib import Path
 from .checks import RANK, Context, run_checks
 from .errors import NotFound
 from .model import Finding, Report
-from .registry import Registry
+from .registry import Agency, Registry
 from .store import Store
 
 
@@ -23,32 +23,79 @@ def check_report(report: Report, store: str | Path | Store | None = None, *,
 
 def _check(report: Report, s: Store, registry: Registry | None, aggregate: bool) -> list[Finding]:
     previous = None
-    if report.agency and report.year:
+    if report.key and report.year:
         try:
-            previous = s.get(report.agency, report.year - 1)
+            previous = s.get(report.key, report.year - 1)
         except NotFound:
             previous = None
     children: dict[str, Report | None] | None = None
-    if aggregate and registry is not None and report.agency:
-        me = registry.by_name.get(report.agency)
+    if aggregate and registry is not None and report.key:
+        me = registry.find(report.key) or registry.find(report.agency or "")
         if me is not None and me.aggregate:
-            children = {}
-            for kid in registry.children(report.agency):
-                try:
-                    children[kid.name] = s.get(kid.name, int(report.year or 0))
-                except NotFound:
-                    children[kid.name] = None
+            children = {kid.name: stored(s, kid, int(report.year or 0)) for kid in registry.children(me.id)}
     found = run_checks(Context(report, previous, children), aggregate=aggregate)
     return [f for f in report.findings] + found
 
 
+def stored(s: Store, agency: Agency, year: int) -> Report | None:
+    """A registry agency's stored report of one year, by its id (or, in a store not yet linked, its name)."""
+    for key in (agency.id, agency.name):
+        try:
+            return s.get(key, year)
+        except NotFound:
+            continue
+    return None
+
+
+def wanted(s: Store, agencies: tuple[str, ...], registry: Registry | None = None) -> set[str] | None:
+    """The stored identities that ``--agency`` values name (an id, a canonical name, an alias or a
+    printed name); None when no filter is given."""
+    if not agencies:
+        return None
+    out = set()
+    for a in agencies:
+        hit = registry.find(a) if registry else None
+        out.add(s.key(hit.id) or s.key(hit.name) if hit else s.key(a) or a)
+    return {k for k in out if k}
+
+
 def check_store(store: str | Path | None = None, *, agencies: tuple[str, ...] = (), years: tuple[int, ...] = (),
                 registry: Registry | None = None) -> list[tuple[str, int, Finding]]:
-    """(agency, year, finding) for every stored report matching the filters, most severe first."""
+    """(agency, year, finding) for every stored report matching the filters, most severe first.
+
+    Without a registry, names stored as separate agencies that are probably one (the same but for
+    places or short forms, or one character apart, never both publishing in one year) get an
+    ``identity.duplicate`` warning on the later report.
+    """
     out: list[tuple[str, int, Finding]] = []
     with Store(store, create=False) as s:
-        keys = [(a, y) for a, y, _ in s.entries() if (not agencies or a in agencies) and (not years or y in years)]
+        want = wanted(s, agencies, registry)
+        names = s.names()
+        keys = [(a, y) for a, y, _ in s.entries() if (want is None or a in want) and (not years or y in years)]
         for a, y in keys:
             for f in _check(s.get(a, y), s, registry, registry is not None):
-                out.append((a, y, f))
+                out.append((names[a], y, f))
+        if registry is None:
+            out += _duplicates(s, {(names[a], y) for a, y in keys})
     return sorted(out, key=lambda t: (RANK.get(t[2].severity, 3), t[0], t[1]))
+
+
+def _duplicates(s: Store, shown: set[tuple[str, int]]) -> list[tuple[str, int, Finding]]:
+    from .identity import probable_duplicates
+
+    years: dict[str, set[int]] = {}
+    for _, y, name, _ in s.printed():
+        years.setdefault(name, set()).add(y)
+    out = []
+    for a, b, how in probable_duplicates(years):
+        late, other = (a, b) if max(years[a]) >= max(years[b]) else (b, a)
+        year = max(years[late])
+        if (late, year) not in shown:
+            continue
+        why = "只差行政区划前缀或简称" if how == "normalised" else "相差一个字"
+        out.append((late, year, Finding(
+            "identity.duplicate", "warning",
+            f"“{late}”（{'、'.join(map(str, sorted(years[late])))}年）与“{other}”（"
+            f"{'、'.join(map(str, sorted(years[other])))}年）{why}，年度互不重叠，可能是同一机关分成了两个：在机关名录"
+            "中登记它们（别名写入 aliases 列），历年比较和跨年度核查才能连起来。", expected=other, actual=late)))
+    return out

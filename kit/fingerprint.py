@@ -9,7 +9,8 @@ A batch job's fingerprint is the digest of four parts, each kept in the manifest
 - ``parameters``: the validated notebook parameters, paths relative to the project root, so that a
   moved project is the same project;
 - ``data``: every stored report the notebook reads (the agency's years up to this one, its peers' and,
-  for a declared aggregate, its children's same-year reports) and only the registry entries it uses.
+  for a declared aggregate, its children's same-year reports), found by the agency's identity, and
+  only the registry entries it uses.
 """
 from __future__ import annotations
 
@@ -73,6 +74,7 @@ def parameters_digest(params: dict[str, Any], root: Path) -> str:
 
 
 def _entry(a: Agency) -> str:
+    # aliases are left out: they change a report only by re-linking it, which its data hash shows
     return "entry:" + json.dumps([a.id, a.name, a.level, a.region, a.parent, a.aggregate], ensure_ascii=False)
 
 
@@ -90,14 +92,16 @@ def fingerprint_jobs(jobs: list["Job"], notebook: Path, root: Path) -> None:
             for (a, y), sha in sorted(hashes[st].items()):
                 years.setdefault((st, a), []).append((y, sha))
         stored = hashes[st]
-        deps = [f"{y}:{sha}" for y, sha in years.get((st, job.agency), []) if y <= job.year]
+        key = job.agency_id or job.agency
+        deps = [f"{y}:{sha}" for y, sha in years.get((st, key), []) if y <= job.year]
         reg_path = job.params.get("registry")
         if reg_path:
             reg = registries.get(reg_path) or registries.setdefault(reg_path, Registry.load(reg_path))
-            me = reg.by_name.get(job.agency)
-            related = reg.peers(job.agency) + (reg.children(job.agency) if me and me.aggregate else [])
+            me = reg.find(key) or reg.find(job.agency)
+            related = (reg.peers(me.id) + (reg.children(me.id) if me.aggregate else [])) if me else []
             deps += [_entry(me)] if me else ["entry:none"]
-            deps += sorted(f"{_entry(a)}:{stored.get((a.name, job.year), 'absent')}" for a in related)
+            deps += sorted(f"{_entry(a)}:{stored.get((a.id, job.year)) or stored.get((a.name, job.year), 'absent')}"
+                           for a in related)
         job.parts = {"code": code, "environment": env, "parameters": parameters_digest(job.params, root),
                      "data": _digest(deps)}
         job.fingerprint = _digest(f"{k}:{job.parts[k]}" for k in PARTS)

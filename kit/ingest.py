@@ -1,7 +1,8 @@
 """Ingest: report files (or folders of them) read into the store, one transaction each.
 
 A file whose name and content (sha256) are already stored is skipped unless ``force`` is given,
-so a scheduled ``xxgk ingest`` over an inbox that did not change reads nothing.
+so a scheduled ``xxgk ingest`` over an inbox that did not change reads nothing. With a registry, each
+report's printed name is resolved to its agency (:mod:`kit.identity`) before it is stored.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Iterable, Iterator
 
 from .errors import InputError, StoreError
 from .model import Report
+from .registry import Registry
 from .store import Store
 
 SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".pdf", ".docx", ".xlsx", ".png", ".jpg", ".jpeg",
@@ -42,10 +44,15 @@ def files(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 def ingest(paths: Iterable[str | Path], store: Store, *, agency: str | None = None, year: int | None = None,
-           force: bool = False) -> Iterator[Ingested]:
-    """Read each file into ``store``; one result per file, in order, whatever happened to the others."""
+           force: bool = False, registry: Registry | None = None) -> Iterator[Ingested]:
+    """Read each file into ``store``; one result per file, in order, whatever happened to the others.
+
+    ``agency`` (a name, an alias or a registry id) overrides every file's title line.
+    """
+    from .identity import Resolver
     from .readers import read_file
 
+    resolver = Resolver(registry) if registry is not None else None
     known = set() if force else store.sources()
     for path in files(paths):
         try:
@@ -56,6 +63,9 @@ def ingest(paths: Iterable[str | Path], store: Store, *, agency: str | None = No
             pass  # the reader names the problem
         try:
             report = read_file(path, agency=agency, year=year)
+            report.provenance.printed = report.agency or ""
+            if resolver is not None and report.agency:
+                resolver.apply(report)
             store.put(report)
         except (InputError, StoreError) as e:
             yield Ingested(path, error=e)

@@ -41,6 +41,7 @@ class Provenance:
     sha256: str
     reader: str       # e.g. "text"
     size: int = 0
+    printed: str = ""  # the agency's name as the report printed it (or as --agency gave it)
 
 
 @dataclass
@@ -54,6 +55,12 @@ class Report:
     provenance: Provenance
     findings: list[Finding] = field(default_factory=list)
     title: str = ""
+    agency_id: str | None = None  # the registry's id once resolved (kit.identity); else the name is the identity
+
+    @property
+    def key(self) -> str | None:
+        """The agency's identity in the store: its registry id, else its name."""
+        return self.agency_id or self.agency
 
     def __post_init__(self) -> None:
         fmt = get_format(self.format)  # raises on an unknown version
@@ -70,7 +77,7 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         """The ``xxgk extract --json`` shape."""
         return {
-            "agency": self.agency, "year": self.year, "format": self.format, "title": self.title,
+            "agency": self.agency, "agency_id": self.key, "year": self.year, "format": self.format, "title": self.title,
             "cells": dict(self.cells), "raw": dict(self.raw), "sections": dict(self.sections),
             "findings": [f.to_dict() for f in self.findings],
             "provenance": asdict(self.provenance),
@@ -80,4 +87,5 @@ class Report:
     def from_dict(cls, d: dict[str, Any]) -> "Report":
         return cls(d["agency"], d["year"], d["format"], dict(d["cells"]), dict(d.get("raw", {})),
                    dict(d.get("sections", {})), Provenance(**d["provenance"]),
-                   [Finding.from_dict(f) for f in d.get("findings", [])], d.get("title", ""))
+                   [Finding.from_dict(f) for f in d.get("findings", [])], d.get("title", ""),
+                   d.get("agency_id"))

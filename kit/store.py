@@ -3,6 +3,12 @@
 One transaction per report: re-ingesting an agency-year replaces the old rows atomically, and a
 failure part-way leaves the file exactly as it was. WAL mode lets notebooks read while an ingest
 writes.
+
+A report is stored under its agency's identity (``agency_id``: the registry's id once the printed
+name is resolved, else the name itself), with the canonical name shown (``agency``) and the name as
+printed (``printed``) beside it. The file carries its schema version (``PRAGMA user_version``); a
+store written by an earlier kit is migrated in place, in one transaction, the first time it is
+opened.
 """
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from . import faults
 from .errors import NotFound, StoreError
@@ -20,7 +26,9 @@ from .model import Finding, Provenance, Report
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
     id INTEGER PRIMARY KEY,
+    agency_id TEXT NOT NULL,
     agency TEXT NOT NULL,
+    printed TEXT NOT NULL DEFAULT '',
     year INTEGER NOT NULL,
     format TEXT NOT NULL,
     title TEXT NOT NULL DEFAULT '',
@@ -30,7 +38,7 @@ CREATE TABLE IF NOT EXISTS reports (
     size INTEGER NOT NULL DEFAULT 0,
     ingested_at TEXT NOT NULL,
     content_sha TEXT NOT NULL DEFAULT '',
-    UNIQUE (agency, year)
+    UNIQUE (agency_id, year)
 );
 CREATE TABLE IF NOT EXISTS cells (
     report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
@@ -57,6 +65,9 @@ CREATE TABLE IF NOT EXISTS findings (
     PRIMARY KEY (report_id, seq)
 );
 """
+VERSION = 1  # PRAGMA user_version; 0 is a store from before identities (agency name as the key)
+REPORT_COLUMNS = ("id, agency_id, agency, printed, year, format, title, source, sha256, reader, size, ingested_at,"
+                  " content_sha")
 
 
 def content_sha(report: Report) -> str:
@@ -86,12 +97,43 @@ class Store:
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.executescript(SCHEMA)
-            cols = {r[1] for r in self.db.execute("PRAGMA table_info(reports)")}
-            if "content_sha" not in cols:  # a store written by an earlier version
-                self.db.execute("ALTER TABLE reports ADD COLUMN content_sha TEXT NOT NULL DEFAULT ''")
+            self._migrate()
         except (sqlite3.Error, OSError) as e:
             raise StoreError(f"cannot open store {self.path}: {e}") from None
+
+    def _migrate(self) -> None:
+        """Bring the file to :data:`VERSION`: create it, or rebuild an older one in one transaction."""
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version == VERSION:
+            return
+        if version > VERSION:
+            raise StoreError(f"store {self.path} was written by a newer xxgk-kit (schema {version}, "
+                             f"this kit knows {VERSION}): upgrade the kit")
+        self.db.execute("PRAGMA foreign_keys = OFF")  # the reports table is rebuilt under its cells
+        try:
+            with self._transaction() as db:
+                version = db.execute("PRAGMA user_version").fetchone()[0]  # another process may have done it
+                tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                if version < VERSION and "reports" in tables:
+                    cols = {r[1] for r in db.execute("PRAGMA table_info(reports)")}
+                    if "agency_id" not in cols:
+                        sha = "content_sha" if "content_sha" in cols else "''"
+                        # SQLite's way to change a constraint: a new table, copied, swapped in (the
+                        # cells, sections and findings keep referring to "reports")
+                        db.execute(SCHEMA.split(";")[0].replace("IF NOT EXISTS reports", "reports_new"))
+                        db.execute(f"INSERT INTO reports_new ({REPORT_COLUMNS}) SELECT id, agency, agency, agency, "
+                                   f"year, format, title, source, sha256, reader, size, ingested_at, {sha} "
+                                   "FROM reports")
+                        db.execute("DROP TABLE reports")
+                        db.execute("ALTER TABLE reports_new RENAME TO reports")
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                if db.execute("PRAGMA foreign_key_check").fetchall():
+                    raise StoreError(f"store {self.path}: migration would break its references; left as it was")
+                db.execute(f"PRAGMA user_version = {VERSION}")
+        finally:
+            self.db.execute("PRAGMA foreign_keys = ON")
 
     def close(self) -> None:
         self.db.close()
@@ -115,55 +157,133 @@ class Store:
 
     # -- writing --------------------------------------------------------------------------
     def put(self, report: Report) -> None:
-        """Store a report, replacing any earlier one for the same agency and year."""
+        """Store a report, replacing any earlier one of the same agency (its identity) and year."""
         if not report.agency or not report.year:
             raise StoreError(f"{report.provenance.source}: agency or year unknown (no title line); "
                              "give --agency and --year")
+        key = report.key
         try:
             with self._transaction() as db:
-                db.execute("DELETE FROM reports WHERE agency = ? AND year = ?", (report.agency, report.year))
+                db.execute("DELETE FROM reports WHERE agency_id = ? AND year = ?", (key, report.year))
                 p = report.provenance
                 cur = db.execute(
-                    "INSERT INTO reports (agency, year, format, title, source, sha256, reader, size, ingested_at,"
-                    " content_sha) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (report.agency, report.year, report.format, report.title, p.source, p.sha256, p.reader,
-                     p.size, datetime.now(timezone.utc).isoformat(timespec="seconds"), content_sha(report)))
+                    f"INSERT INTO reports ({REPORT_COLUMNS.removeprefix('id, ')}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (key, report.agency, p.printed or report.agency, report.year, report.format, report.title,
+                     p.source, p.sha256, p.reader, p.size, datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                     content_sha(report)))
                 rid = cur.lastrowid
                 db.executemany("INSERT INTO cells (report_id, cell_id, value, raw) VALUES (?,?,?,?)",
                                [(rid, cid, v, report.raw.get(cid, "")) for cid, v in report.cells.items()])
                 faults.point("store.write")  # half of the report written: only the transaction keeps it whole
                 db.executemany("INSERT INTO sections (report_id, key, text) VALUES (?,?,?)",
                                [(rid, k, t) for k, t in report.sections.items()])
-                db.executemany(
-                    "INSERT INTO findings (report_id, seq, rule, severity, cells, message, expected, actual)"
-                    " VALUES (?,?,?,?,?,?,?,?)",
-                    [(rid, i, f.rule, f.severity, json.dumps(f.cells, ensure_ascii=False), f.message,
-                      json.dumps(f.expected, ensure_ascii=False), json.dumps(f.actual, ensure_ascii=False))
-                     for i, f in enumerate(report.findings)])
+                self._put_findings(db, rid, report.findings)
         except sqlite3.Error as e:
             raise StoreError(f"cannot store {report.provenance.source}: {e}") from None
         faults.point("store.commit")
 
+    @staticmethod
+    def _put_findings(db: sqlite3.Connection, rid: int | None, findings: list[Finding]) -> None:
+        db.execute("DELETE FROM findings WHERE report_id = ?", (rid,))
+        db.executemany(
+            "INSERT INTO findings (report_id, seq, rule, severity, cells, message, expected, actual)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            [(rid, i, f.rule, f.severity, json.dumps(f.cells, ensure_ascii=False), f.message,
+              json.dumps(f.expected, ensure_ascii=False), json.dumps(f.actual, ensure_ascii=False))
+             for i, f in enumerate(findings)])
+
+    def relink(self, link: Callable[[str], tuple[str, str, list[Finding]]], *,
+               dry_run: bool = False) -> list[tuple[str, str, int]]:
+        """Re-resolve every stored report's printed name, in one transaction: ``link(printed)`` gives
+        (identity, name shown, identity findings), as :meth:`kit.identity.Resolver.link` does.
+
+        Returns (old identity, new identity, year) of each report that moved to another agency; a
+        report whose identity findings alone changed is updated too. Two reports that would end up
+        as one agency-year are an error naming both, and nothing changes. ``dry_run``: say, change nothing.
+        """
+        rows = self.db.execute("SELECT id, agency_id, agency, printed, year FROM reports ORDER BY agency_id, year")
+        known: dict[int, list[dict[str, object]]] = {}
+        for rid, rule, sev, c, msg, e, a in self.db.execute(
+                "SELECT report_id, rule, severity, cells, message, expected, actual FROM findings "
+                "WHERE rule LIKE 'identity.%' ORDER BY report_id, seq"):
+            known.setdefault(rid, []).append(Finding(rule, sev, msg, json.loads(c), json.loads(e) if e else None,
+                                                     json.loads(a) if a else None).to_dict())
+        links: dict[str, tuple[str, str, list[Finding]]] = {}
+        final: dict[tuple[str, int], tuple[str, int]] = {}
+        moved: list[tuple[int, str, int, tuple[str, str, list[Finding]]]] = []
+        for rid, old, name, printed, year in rows.fetchall():
+            new = links.get(printed) or links.setdefault(printed, link(printed or name))
+            final[(old, year)] = (new[0], year)
+            if (new[0], new[1], [f.to_dict() for f in new[2]]) != (old, name, known.get(rid, [])):
+                moved.append((rid, old, year, new))
+        if not moved:
+            return []
+        seen: dict[tuple[str, int], tuple[str, int]] = {}
+        for before, after in sorted(final.items()):
+            if after in seen:
+                x, y = self.get(*seen[after]), self.get(*before)
+                raise StoreError(f"{self.path}: {x.provenance.source} (printed {x.provenance.printed}) and "
+                                 f"{y.provenance.source} (printed {y.provenance.printed}) would both be {after[0]} "
+                                 f"{after[1]}; nothing re-linked: correct the registry, or re-ingest the right file "
+                                 "with --agency")
+            seen[after] = before
+        if dry_run:
+            return [(old, new[0], year) for _, old, year, new in moved if old != new[0]]
+        try:
+            with self._transaction() as db:
+                reports = [(rid, self.get(old, year), new) for rid, old, year, new in moved]
+                # two reports may swap identities: park every moving row first, then set its final key
+                db.executemany("UPDATE reports SET agency_id = ? WHERE id = ?", [(f"\0{rid}", rid) for rid, *_ in moved])
+                for rid, report, (key, name, found) in reports:
+                    report.agency_id, report.agency = key, name
+                    report.findings = found + [f for f in report.findings if not f.rule.startswith("identity.")]
+                    db.execute("UPDATE reports SET agency_id = ?, agency = ?, content_sha = ? WHERE id = ?",
+                               (key, name, content_sha(report), rid))
+                    self._put_findings(db, rid, report.findings)
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot re-link reports in {self.path}: {e}") from None
+        return [(old, new[0], year) for _, old, year, new in moved if old != new[0]]
+
     # -- reading --------------------------------------------------------------------------
     def entries(self) -> list[tuple[str, int, str]]:
-        """(agency, year, format) of every stored report, sorted."""
+        """(agency identity, year, format) of every stored report, sorted."""
         return [tuple(r) for r in self.db.execute(  # type: ignore[misc]
-            "SELECT agency, year, format FROM reports ORDER BY agency, year")]
+            "SELECT agency_id, year, format FROM reports ORDER BY agency_id, year")]
+
+    def names(self) -> dict[str, str]:
+        """Agency identity -> the name shown (the registry's canonical one once resolved)."""
+        return dict(self.db.execute("SELECT agency_id, agency FROM reports ORDER BY year"))
+
+    def printed(self) -> list[tuple[str, int, str, str]]:
+        """(identity, year, name shown, name printed) of every stored report, sorted."""
+        return [tuple(r) for r in self.db.execute(  # type: ignore[misc]
+            "SELECT agency_id, year, agency, printed FROM reports ORDER BY agency_id, year")]
 
     def content_hashes(self) -> dict[tuple[str, int], str]:
-        """(agency, year) -> content hash of every stored report, in one query."""
-        return {(a, y): h for a, y, h in self.db.execute("SELECT agency, year, content_sha FROM reports")}
+        """(agency identity, year) -> content hash of every stored report, in one query."""
+        return {(a, y): h for a, y, h in self.db.execute("SELECT agency_id, year, content_sha FROM reports")}
 
     def sources(self) -> set[tuple[str, str]]:
         """(source file name, its sha256) of every stored report."""
         return {(s, h) for s, h in self.db.execute("SELECT source, sha256 FROM reports")}
 
+    def key(self, agency: str) -> str | None:
+        """The stored identity ``agency`` names (an identity, or a name shown or printed), else None."""
+        row = self.db.execute("SELECT agency_id FROM reports WHERE agency_id = ? OR agency = ? OR printed = ? "
+                              "ORDER BY agency_id = ? DESC, agency = ? DESC, year DESC LIMIT 1",
+                              (agency, agency, agency, agency, agency)).fetchone()
+        return row[0] if row else None
+
     def get(self, agency: str, year: int) -> Report:
-        row = self.db.execute("SELECT id, agency, year, format, title, source, sha256, reader, size "
-                              "FROM reports WHERE agency = ? AND year = ?", (agency, int(year))).fetchone()
+        """One report by its agency's identity or the name it is shown under."""
+        row = self.db.execute(f"SELECT {REPORT_COLUMNS} FROM reports WHERE (agency_id = ? OR agency = ?) AND year = ? "
+                              "ORDER BY agency_id = ? DESC LIMIT 1", (agency, agency, int(year), agency)).fetchone()
         if row is None:
+            key = self.key(agency)  # a name it was printed under
+            if key is not None and key != agency:
+                return self.get(key, year)
             raise NotFound(f"no report for {agency} {year} in {self.path}")
-        rid = row[0]
+        rid, key, name, printed, year_, fmt, title, source, sha, reader, size = row[:11]
         cells = {}
         raw = {}
         for cid, v, r in self.db.execute("SELECT cell_id, value, raw FROM cells WHERE report_id = ?", (rid,)):
@@ -174,19 +294,20 @@ class Store:
                     for rule, sev, c, msg, e, a in self.db.execute(
                         "SELECT rule, severity, cells, message, expected, actual FROM findings "
                         "WHERE report_id = ? ORDER BY seq", (rid,))]
-        return Report(row[1], row[2], row[3], cells, raw, sections,
-                      Provenance(row[5], row[6], row[7], row[8]), findings, row[4])
+        return Report(name, year_, fmt, cells, raw, sections, Provenance(source, sha, reader, size, printed),
+                      findings, title, key)
 
     def history(self, agency: str) -> list[Report]:
-        """Every stored year of one agency, oldest first."""
-        years = [y for (y,) in self.db.execute("SELECT year FROM reports WHERE agency = ? ORDER BY year", (agency,))]
-        return [self.get(agency, y) for y in years]
+        """Every stored year of one agency (its identity, or a name it is shown or printed under), oldest first."""
+        key = self.key(agency)
+        years = [y for (y,) in self.db.execute("SELECT year FROM reports WHERE agency_id = ? ORDER BY year", (key,))]
+        return [self.get(key, y) for y in years] if key else []
 
     def year(self, year: int) -> list[Report]:
         """Every agency's report for one year."""
-        agencies = [a for (a,) in self.db.execute("SELECT agency FROM reports WHERE year = ? ORDER BY agency",
-                                                  (int(year),))]
-        return [self.get(a, year) for a in agencies]
+        keys = [a for (a,) in self.db.execute("SELECT agency_id FROM reports WHERE year = ? ORDER BY agency_id",
+                                              (int(year),))]
+        return [self.get(a, year) for a in keys]
 
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok" and not self.db.execute(

@@ -20,6 +20,7 @@ from ..registry import Agency, Registry
 from ..schema import get_format, version_for_year
 
 COUNTY = "青禾县"
+CITY = "禾川市"
 REGION = "青禾县"
 GOV = f"{COUNTY}人民政府"
 # department, typical yearly applications
@@ -33,7 +34,7 @@ DEPARTMENTS = [
 ]
 YEARS = tuple(range(2019, 2026))
 APPLICANT_WEIGHTS = (85, 10, 1, 1, 3, 1)  # 自然人 ... 其他: most applications come from individuals
-RECIPE = "qinghe-county-3 seed=2024"  # bump when the generator changes: `make demo` rewrites the data
+RECIPE = "qinghe-county-4 seed=2024"  # bump when the generator changes: `make demo` rewrites the data
 FORMS = ("pipe", "glued", "html", "docx", "xlsx")
 OUTCOMES = {"granted": 40, "partial": 12, "deny.third_party": 2, "deny.internal": 3, "deny.process": 2,
             "deny.inquiry": 3, "unable.not_held": 22, "unable.need_create": 3, "unable.unclear": 2,
@@ -44,10 +45,25 @@ def dept(name: str) -> str:
     return f"{COUNTY}{name}"
 
 
+# Names as some years' reports print them, as real reports do; the registry resolves each to its
+# agency (kit.identity), so every agency's history still has all its years.
+PRINTED = {
+    (dept("工业和信息化局"), 2020): "县工信局",                      # a short form, the county only as its level
+    (dept("人力资源和社会保障局"), 2022): dept("人社局"),            # a short form
+    (dept("自然资源局"), 2021): "自然资源局",                        # without the county
+    (GOV, 2023): f"{CITY}{GOV}",                                    # with the city
+    (dept("文化广电和旅游局"), 2019): dept("文化和旅游局"),          # the name before a reform: an alias
+    (dept("文化广电和旅游局"), 2020): dept("文化和旅游局"),
+    (dept("卫生健康委员会"), 2019): dept("卫生和计划生育委员会"),     # an alias
+}
+ALIASES = {dept("文化广电和旅游局"): (dept("文化和旅游局"),), dept("卫生健康委员会"): (dept("卫生和计划生育委员会"),)}
+
+
 def registry() -> Registry:
-    agencies = [Agency("331100", GOV, "县级政府", "某市", "", True)]
+    agencies = [Agency("331100", GOV, "县级政府", CITY, "", True)]
     for i, (name, _) in enumerate(DEPARTMENTS, start=1):
-        agencies.append(Agency(f"3311{i:02d}", dept(name), "县直部门", REGION, "331100"))
+        agencies.append(Agency(f"3311{i:02d}", dept(name), "县直部门", REGION, "331100",
+                               aliases=ALIASES.get(dept(name), ())))
     return Registry(agencies)
 
 
@@ -182,6 +198,8 @@ SEEDED: list[dict[str, Any]] = [
     {"agency": dept("人力资源和社会保障局"), "year": 2022, "rules": ["S1", "S2"],
      "what": "“5.属于三类内部事务信息”一行总计栏多填1件"},
     {"agency": dept("审计局"), "year": 2025, "rules": ["copied"], "what": "第一、五部分照抄上年报告"},
+    {"agency": dept("民政局"), "year": 2020, "rules": ["identity.fuzzy"], "printed": f"{COUNTY}民正局",
+     "what": "机关名称印错一个字（民政局印作民正局）"},
     {"agency": GOV, "year": 2025, "rules": ["aggregate", "S1", "S2"],
      "what": "全县汇总报告的“予以公开”自然人数比各部门之和多5件（该行与该列因此也不平衡）", "needs_registry": True},
 ]
@@ -269,11 +287,24 @@ def _write(report: Report, form: str, folder: Path, stem: str) -> Path:
 
 @dataclass(frozen=True)
 class Published:
-    """One demo report as the demo means to publish it: the report itself, its form and file stem."""
+    """One demo report as the demo means to publish it: the report itself (its agency as printed),
+    its form, its file stem, and the agency's canonical name."""
 
     report: Report
     form: str
     stem: str
+    agency: str = ""
+
+
+def printed(agency: str, year: int) -> str:
+    """The agency's name as its report of ``year`` prints it."""
+    slip = next((e["printed"] for e in SEEDED if "printed" in e and (e["agency"], e["year"]) == (agency, year)), None)
+    return slip or PRINTED.get((agency, year), agency)
+
+
+def _published(agency: str, year: int, cells: dict[str, Any], sections: dict[str, str], raw: dict[str, str],
+               form: str, stem: str) -> Published:
+    return Published(make_report(printed(agency, year), year, cells, sections, raw), form, stem, agency)
 
 
 def county(seed: int = 2024, *, departments: int | None = None, years: tuple[int, ...] = YEARS) -> list[Published]:
@@ -307,7 +338,7 @@ def county(seed: int = 2024, *, departments: int | None = None, years: tuple[int
                 # the seeded errors are there for the checks: published with separators, so that
                 # what the checks must find does not depend on how a broken identity splits a run
                 form = "pipe"
-            out.append(Published(make_report(agency, year, cells, sections, raw), form, f"{year}-{i:02d}"))
+            out.append(_published(agency, year, cells, sections, raw, form, f"{year}-{i:02d}"))
     in_force = None
     for year in years:
         version = version_for_year(year)
@@ -316,8 +347,8 @@ def county(seed: int = 2024, *, departments: int | None = None, years: tuple[int
             in_force = int(cells["t2.normative.in_force"])
         cells.update(totals[year])
         secs, raw, opts = _seed(GOV, year, cells)
-        report = make_report(GOV, year, cells, {**narrative(GOV, year, cells, **opts), **secs}, raw)
-        out.append(Published(report, "html", f"{year}-00"))
+        out.append(_published(GOV, year, cells, {**narrative(GOV, year, cells, **opts), **secs}, raw, "html",
+                              f"{year}-00"))
     return out
 
 

@@ -80,20 +80,16 @@ def history_frame(agency: str, store: str | Path | None = None, *, upto: int | N
 def peer_reports(agency: str, year: int, store: str | Path | None = None,
                  registry: str | Path | None = None) -> list[Report]:
     """Same-year reports of the agency's peers (same region and level in the registry), itself excluded."""
-    from ..errors import NotFound
+    from ..findings import stored
     from ..registry import Registry
 
     if not registry:
         return []
     reg = Registry.load(registry)
-    out = []
     with Store(store, create=False) as s:
-        for peer in reg.peers(agency):
-            try:
-                out.append(s.get(peer.name, int(year)))
-            except NotFound:
-                continue
-    return out
+        me = reg.find(agency) or reg.find(s.key(agency) or "")
+        found = [stored(s, peer, int(year)) for peer in (reg.peers(me.id) if me else [])]
+    return [r for r in found if r is not None]
 
 
 def peers_frame(report: Report, peers: list[Report]) -> pd.DataFrame:
@@ -109,9 +105,12 @@ def tidy_frame(store: str | Path | None = None, *, agencies: tuple[str, ...] = (
     """The whole store as one tidy table: one row per agency, year and cell."""
     from .export import tidy_rows
 
+    from ..findings import wanted
+
     with Store(store, create=False) as s:
+        want = wanted(s, agencies)
         reports = [s.get(a, y) for a, y, _ in s.entries()
-                   if (not agencies or a in agencies) and (not years or y in years)]
+                   if (want is None or a in want) and (not years or y in years)]
     return pd.DataFrame(tidy_rows(reports))
 
 

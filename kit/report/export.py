@@ -14,7 +14,7 @@ from ..errors import ParameterError
 from ..model import Report
 from ..schema import get_format
 
-TIDY_COLUMNS = ["agency", "year", "format", "cell_id", "table", "row_label", "column_label", "kind", "value", "raw"]
+TIDY_COLUMNS = ["agency_id", "agency", "year", "format", "cell_id", "table", "row_label", "column_label", "kind", "value", "raw"]
 FORMS = ("xlsx", "csv", "parquet")
 
 
@@ -25,7 +25,7 @@ def tidy_rows(reports: Iterable[Report]) -> list[dict[str, Any]]:
         fmt = get_format(r.format)
         for cid in fmt.cell_ids():
             table, row, col = fmt.cell(cid)
-            out.append({"agency": r.agency, "year": r.year, "format": r.format, "cell_id": cid, "table": table.id,
+            out.append({"agency_id": r.key, "agency": r.agency, "year": r.year, "format": r.format, "cell_id": cid, "table": table.id,
                         "row_label": row.label, "column_label": col.label, "kind": col.kind,
                         "value": r.cells.get(cid), "raw": r.raw.get(cid, "")})
     return out

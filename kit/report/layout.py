@@ -134,7 +134,9 @@ def provenance_html(report: Report, parameters: dict[str, Any], kit_version: str
     params = "，".join(f"{esc(k)}={esc(shown_path(v) if k in PATH_PARAMETERS and v else v)}"
                       for k, v in parameters.items())
     return ('<footer class="provenance" id="provenance"><h2>数据来源</h2><dl>'
-            f"<dt>来源文件</dt><dd>{esc(p.source)}</dd><dt>SHA-256</dt><dd class=\"mono\">{esc(p.sha256)}</dd>"
+            + (f"<dt>机关编码</dt><dd>{esc(report.key)}</dd>" if report.key != report.agency else "")
+            + (f"<dt>所印机关名称</dt><dd>{esc(p.printed)}</dd>" if p.printed and p.printed != report.agency else "")
+            + f"<dt>来源文件</dt><dd>{esc(p.source)}</dd><dt>SHA-256</dt><dd class=\"mono\">{esc(p.sha256)}</dd>"
             f"<dt>读取方式</dt><dd>{esc(p.reader)}</dd><dt>工具版本</dt><dd>xxgk-kit {esc(kit_version)}</dd>"
             f"<dt>参数</dt><dd>{params}</dd></dl></footer>")
 

@@ -31,11 +31,11 @@ def previous_report(report: Report, store: str | Path | None = None) -> Report |
     from ..errors import NotFound
     from ..store import Store
 
-    if not report.agency or not report.year:
+    if not report.key or not report.year:
         return None
     with Store(store, create=False) as s:
         try:
-            return s.get(report.agency, report.year - 1)
+            return s.get(report.key, report.year - 1)
         except NotFound:
             return None
 
