@@ -19,6 +19,7 @@ import hashlib
 import html
 import json
 import os
+import shutil
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
@@ -61,6 +62,7 @@ class Summary:
     seconds: float = 0.0
     failures: list[dict[str, Any]] = field(default_factory=list)
     planned: list[tuple[str, list[str]]] = field(default_factory=list)  # a dry run: (job key, why it would run)
+    removed: list[str] = field(default_factory=list)  # reports no longer stored, taken out of the outputs
 
     def line(self) -> str:
         return (f"batch: {self.done} done, {self.skipped} skipped, {self.failed} failed "
@@ -149,6 +151,17 @@ class Manifest:
         if e and not all((self.outputs / e.get("outputs", {}).get(f, "-")).exists() for f in to):
             why.append("outputs missing")
         return why
+
+    def prune(self, keep: set[str]) -> list[str]:
+        """Forget the reports not in ``keep`` (no longer stored under that agency, e.g. re-linked to its
+        registry agency), and remove their output folders; returns their keys."""
+        gone = sorted(k for k in self.entries if k not in keep)
+        for key in gone:
+            folder = (self.outputs / key).resolve()
+            if self.outputs in folder.parents and folder.is_dir():
+                shutil.rmtree(folder)
+            del self.entries[key]
+        return gone
 
     def save(self) -> None:
         doc = {"generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "kit_version": __version__,
@@ -273,13 +286,15 @@ def _counts(nb: Path) -> tuple[dict[str, int], str]:
 def run(jobs: list[Job], outputs: str | Path, *, workers: int | None = None, to: tuple[str, ...] = FORMATS,
         force: bool = False, scheduler: str | None = None, progress: bool = True,
         on_result: Callable[[dict[str, Any]], None] | None = None, notebook: Path | None = None,
-        root: Path | None = None, dry_run: bool = False, timeout: int | None = None) -> Summary:
+        root: Path | None = None, dry_run: bool = False, timeout: int | None = None, prune: bool = False) -> Summary:
     """Run the jobs that changed; returns the summary (failures listed).
 
     ``root`` is the project root the fingerprints name paths against (default: the project's);
     ``notebook`` the notebook run (default: the project's copy when it has one, else the kit's);
     ``dry_run`` only lists, in ``summary.planned``, each job that would run and why; ``timeout``
-    (seconds) fails a report whose notebook runs a cell longer, the others go on. SIGTERM or SIGINT
+    (seconds) fails a report whose notebook runs a cell longer, the others go on. ``prune`` (``jobs`` are
+    every stored report): reports of earlier runs that are no longer jobs leave the manifest, the
+    index and the outputs, listed in ``summary.removed``. SIGTERM or SIGINT
     stops the workers and kernels, keeps what finished, records the rest as not done and raises
     :class:`kit.errors.BatchStopped`.
     """
@@ -299,6 +314,8 @@ def run(jobs: list[Job], outputs: str | Path, *, workers: int | None = None, to:
         summary.planned = [(j.key, ["forced"] if force else why) for j in jobs
                            for why in [manifest.reasons(j, to)] if force or why]
         summary.skipped = len(jobs) - len(summary.planned)
+        if prune:
+            summary.removed = sorted(set(manifest.entries) - {j.key for j in jobs})
         return summary
     with lock(outputs), stop_on_signals():
         manifest = Manifest(outputs)
@@ -319,6 +336,8 @@ def run(jobs: list[Job], outputs: str | Path, *, workers: int | None = None, to:
             stop.done, stop.not_done = len(recorded), len(todo) - len(recorded)
             raise
         finally:
+            if prune:
+                summary.removed = manifest.prune({j.key for j in jobs})
             manifest.save()
     summary.seconds = time.perf_counter() - t0
     return summary

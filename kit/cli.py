@@ -294,7 +294,10 @@ def batch(years: tuple[int, ...], agencies: tuple[str, ...], workers: int | None
                 registry=cfg["registry"])
     summary = run(jobs, cfg["outputs"], workers=cfg["jobs"], to=cfg["to"], force=force, scheduler=scheduler,
                   progress=not no_progress and sys.stderr.isatty(), root=cfg.root, dry_run=dry_run,
-                  timeout=cfg["timeout"])
+                  timeout=cfg["timeout"], prune=not (agencies or years or params_dir))
+    for key in summary.removed:
+        click.echo(f"{'would remove' if dry_run else 'removed'} {key}: no longer a stored report under that name",
+                   err=True)
     if dry_run:
         for key, why in summary.planned:
             click.echo(f"would run {key}: {', '.join(why)}")
@@ -361,6 +364,12 @@ def registry_alias(agency: str, aliases: tuple[str, ...], registry: str | None, 
         raise click.UsageError(f"{agency!r} is no agency of {cfg['registry']} (give its id, name or an alias)")
     for alias in aliases:
         reg = reg.with_alias(me, alias.strip())
+    if Path(cfg["store"]).exists():  # a registry the store cannot follow is not written
+        from .identity import Resolver
+        from .store import Store
+
+        with Store(cfg["store"]) as st:
+            st.relink(Resolver(reg).link, dry_run=True)
     reg.save(cfg["registry"])
     click.echo(f"{me.id} {me.name}: aliases {';'.join(reg.by_id[me.id].aliases)}")
     _linked(cfg)
@@ -380,7 +389,7 @@ def registry_reports(registry: str | None, store: str | None, unresolved: bool, 
     resolver = Resolver(_linked(cfg))
     with Store(cfg["store"], create=False) as st:
         stored = st.printed()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for key, year, name, printed in stored:
         res = resolver.resolve(printed or name)
         if unresolved and res.agency is not None:
@@ -500,7 +509,7 @@ def demo(data_dir: str, store: str | None, outputs: str | None, to: str | None, 
                f"(the seeded ones are listed in {folder / 'errors.json'}; see `xxgk check`)")
     jobs = plan(cfg["store"], cfg["outputs"], registry=registry.resolve())
     summary = run(jobs, cfg["outputs"], workers=cfg["jobs"], to=cfg["to"], progress=sys.stderr.isatty(),
-                  root=cfg.root, timeout=cfg["timeout"])
+                  root=cfg.root, timeout=cfg["timeout"], prune=True)
     _summarise(summary, cfg["outputs"])
     if failed:
         raise SystemExit(1)
@@ -536,11 +545,16 @@ def reference_markdown() -> str:
     # make_context applies the group's context_settings (-h as well as --help), as a real run does
     group_ctx = cli.make_context("xxgk", [], resilient_parsing=True, terminal_width=100, max_content_width=100)
     parts += ["```", cli.get_help(group_ctx), "```", ""]
-    for name in sorted(cli.commands):
-        cmd = cli.commands[name]
-        ctx = cmd.make_context(name, [], parent=group_ctx, resilient_parsing=True, terminal_width=100,
-                               max_content_width=100)
-        parts += [f"### `xxgk {name}`", "", "```", cmd.get_help(ctx), "```", ""]
+    def add(group: click.Group, parent: click.Context, prefix: str) -> None:
+        for name in sorted(group.commands):
+            cmd = group.commands[name]
+            ctx = cmd.make_context(name, [], parent=parent, resilient_parsing=True, terminal_width=100,
+                                   max_content_width=100)
+            parts.extend([f"### `{prefix} {name}`", "", "```", cmd.get_help(ctx), "```", ""])
+            if isinstance(cmd, click.Group):
+                add(cmd, ctx, f"{prefix} {name}")
+
+    add(cli, group_ctx, "xxgk")
     parts.append(REFERENCE_END)
     return "\n".join(parts)
 

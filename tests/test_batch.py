@@ -202,3 +202,35 @@ def test_the_index_counts_what_the_notebook_found_with_the_aggregation(small_sto
     html = (out / "2024" / "青禾县人民政府" / "report.html").read_text(encoding="utf-8")
     assert "aggregate" in html and "下属单位之和不符" in html  # the rendered report shows it too
     assert "vnd.xxgk.summary" not in html  # the counts for the index are not part of the report
+
+
+def test_an_alias_added_after_ingest_relinks_and_reruns_exactly_the_affected_reports(tmp_path, capsys):
+    data, st, out = tmp_path / "d", tmp_path / "s.sqlite", tmp_path / "out"
+    paths = write_demo(data, departments=3, years=(2023, 2024))
+    police_2023 = next(p for p in paths if p.stem == "2023-03")  # 青禾县公安局
+    reg = data / "registry.csv"
+    common = ["--store", str(st), "--registry", str(reg)]
+    assert main(["ingest", *map(str, (p for p in paths if p != police_2023)), *common]) == 0
+    assert main(["ingest", str(police_2023), "--agency", "青禾县公共安全管理局", *common]) == 0  # a name the registry lacks
+    batch = ["batch", "--outputs", str(out), "--to", "html", "--jobs", "2", "--no-progress", *common]
+    assert main(batch) == 0
+    assert (out / "2023" / "青禾县公共安全管理局" / "report.html").exists()
+    capsys.readouterr()
+
+    assert main(["registry", "alias", "331103", "青禾县公共安全管理局", *common]) == 0
+    assert "relink 青禾县公共安全管理局 2023 -> 331103" in capsys.readouterr().err
+    assert main([*batch, "--dry-run"]) == 0
+    dry = capsys.readouterr()
+    would = sorted(line.split()[2].rstrip(":") for line in dry.out.splitlines() if line.startswith("would run"))
+    # the re-linked report itself (now under its agency), the agency's next year (its history grew), and
+    # what compares with it in 2023: its two peers and the county (declared the sum of its departments)
+    assert would == ["2023/青禾县人民政府", "2023/青禾县住房和城乡建设局", "2023/青禾县公安局", "2023/青禾县自然资源局",
+                     "2024/青禾县公安局"]
+    assert "would remove 2023/青禾县公共安全管理局" in dry.err
+    assert main(batch) == 0
+    assert "batch: 5 done, 3 skipped, 0 failed" in capsys.readouterr().out
+    assert not (out / "2023" / "青禾县公共安全管理局").exists()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["reports"]) == 8 and "青禾县公共安全管理局" not in (out / "index.html").read_text(encoding="utf-8")
+    html = (out / "2023" / "青禾县公安局" / "report.html").read_text(encoding="utf-8")
+    assert "青禾县公共安全管理局" in html  # the printed name, in the provenance

@@ -159,3 +159,25 @@ def test_narrative_numbers_match_the_tables(county):
             assert facts["review"] == review and facts["suits"] == suits
         checked += 1
     assert checked == 217 and pct(0.5) == "50.0%"
+
+
+def test_names_printed_differently_still_make_one_history_each(county):
+    """Some demo reports print their agency's name otherwise (a short form, without or with a prefix, an
+    old name, a slip); through the registry every history chart still has all its years."""
+    from kit.demo import PRINTED
+    from kit.demo.county import registry as demo_registry
+    from kit.report.data import history_frame
+
+    root, paths, store = county
+    with Store(store) as s:
+        stored = s.printed()
+        years: dict[str, list[int]] = collections.defaultdict(list)
+        for key, year, _, _ in stored:
+            years[key].append(year)
+        printed = {(name, y): p for _, y, name, p in stored if p != name}
+    assert set(years) == {a.id for a in demo_registry().agencies}
+    assert all(ys == list(YEARS) for ys in years.values())
+    assert printed == {**PRINTED, ("青禾县民政局", 2020): "青禾县民正局"}
+    for name in {n for n, _ in printed} | {GOV}:
+        for year in YEARS:  # the chart's window: the last five years up to the report's
+            assert list(history_frame(name, store, upto=year, years=5).index) == [y for y in YEARS if year - 5 < y <= year]
