@@ -161,14 +161,21 @@ class Store:
         if not report.agency or not report.year:
             raise StoreError(f"{report.provenance.source}: agency or year unknown (no title line); "
                              "give --agency and --year")
-        key = report.key
+        printed = report.provenance.printed or report.agency
         try:
             with self._transaction() as db:
+                if report.agency_id is None:
+                    # not resolved here (no registry given): a name the store has linked before keeps its agency
+                    row = db.execute("SELECT agency_id, agency FROM reports WHERE printed = ? AND agency_id != ? "
+                                     "ORDER BY year DESC LIMIT 1", (printed, report.agency)).fetchone()
+                    if row:
+                        report.agency_id, report.agency = row
+                key = report.key
                 db.execute("DELETE FROM reports WHERE agency_id = ? AND year = ?", (key, report.year))
                 p = report.provenance
                 cur = db.execute(
                     f"INSERT INTO reports ({REPORT_COLUMNS.removeprefix('id, ')}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (key, report.agency, p.printed or report.agency, report.year, report.format, report.title,
+                    (key, report.agency, printed, report.year, report.format, report.title,
                      p.source, p.sha256, p.reader, p.size, datetime.now(timezone.utc).isoformat(timespec="seconds"),
                      content_sha(report)))
                 rid = cur.lastrowid

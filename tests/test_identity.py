@@ -255,3 +255,14 @@ def test_real_reports_resolve_to_their_agencies(tmp_path, capsys):
                    ("321322", 2025): ("沐阳县人民政府", "identity.fuzzy"),
                    ("PT", 2021): ("平潭综合实验区", "identity.alias"), ("PT", 2022): ("平潭综合实验区", "identity.alias"),
                    ("PTB", 2023): ("平潭综合实验区管委会办公室", None)}
+
+
+def test_a_name_linked_before_keeps_its_agency_when_ingested_without_the_registry(tmp_path, capsys):
+    folder, reg, st = _two_years(tmp_path)
+    assert main(["ingest", str(folder), "--store", str(st), "--registry", str(reg)]) == 0
+    assert main(["registry", "alias", "B1", "甲县乙局", "--store", str(st), "--registry", str(reg)]) == 0
+    # the same 2023 file again, and no registry this time (an ad-hoc --store): it replaces B1's 2023
+    assert main(["ingest", str(folder / "2023-甲县乙局.txt"), "--store", str(st), "--force"]) == 0
+    with Store(st) as s:
+        assert s.entries() == [("B1", 2023, "gov2021"), ("B1", 2024, "gov2021")]
+        assert s.printed()[0] == ("B1", 2023, "甲县丙局", "甲县乙局")
