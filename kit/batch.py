@@ -239,7 +239,8 @@ def run_job(job: dict[str, Any], to: tuple[str, ...], outputs: str) -> dict[str,
 
     t0 = time.perf_counter()
     folder = Path(job["folder"])
-    entry: dict[str, Any] = {"key": job["key"], "agency": job["agency"], "year": job["year"],
+    entry: dict[str, Any] = {"key": job["key"], "agency": job["agency"],
+                             "agency_id": job.get("agency_id") or job["agency"], "year": job["year"],
                              "fingerprint": job["fingerprint"], "parts": job["parts"], "outputs": {}, "findings": {}}
     root = Path(outputs).resolve()
     err_file = folder / "report.error.txt"
@@ -330,7 +331,8 @@ def run(jobs: list[Job], outputs: str | Path, *, workers: int | None = None, to:
             # keep what finished, record the rest as not done (the next batch runs them), say so
             for job in todo:
                 if job.key not in recorded:
-                    manifest.record({"key": job.key, "agency": job.agency, "year": job.year, "status": "stopped",
+                    manifest.record({"key": job.key, "agency": job.agency, "agency_id": job.agency_id or job.agency,
+                                     "year": job.year, "status": "stopped",
                                      "fingerprint": job.fingerprint, "parts": job.parts, "outputs": {},
                                      "error": f"not done: the batch was {stop}"})
             stop.done, stop.not_done = len(recorded), len(todo) - len(recorded)
@@ -428,7 +430,8 @@ def index_html(doc: dict[str, Any]) -> str:
                          for kind, path in sorted(e.get("outputs", {}).items()))
         f = e.get("findings", {})
         rows.append(
-            f'<tr class="{esc(e.get("status", ""))}"><td>{esc(e["agency"])}</td><td>{esc(str(e["year"]))}</td>'
+            f'<tr class="{esc(e.get("status", ""))}"><td title="{esc(e.get("agency_id") or e["agency"])}">'
+            f'{esc(e["agency"])}</td><td>{esc(str(e["year"]))}</td>'
             f'<td>{esc(e.get("format", ""))}</td><td>{esc(names.get(e.get("status", ""), e.get("status", "")))}</td>'
             f'<td class="n">{f.get("error", "")}</td><td class="n">{f.get("warning", "")}</td>'
             f'<td class="n">{f.get("info", "")}</td><td>{links}</td><td>{esc(e.get("error", "") or "")}</td></tr>')

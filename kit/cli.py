@@ -255,9 +255,12 @@ def export(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None,
     from .store import Store
 
     from .findings import wanted
+    from .registry import Registry
 
-    with Store(_settings(store=store)["store"], create=False) as st:
-        want = wanted(st, agencies)
+    cfg = _settings(store=store)
+    reg = Registry.load(cfg["registry"]) if cfg["registry"] and agencies else None
+    with Store(cfg["store"], create=False) as st:
+        want = wanted(st, agencies, reg)
         reports = [st.get(a, y) for a, y, _ in st.entries()
                    if (want is None or a in want) and (not years or y in years)]
     if not reports:

@@ -102,13 +102,16 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.fixture
 def small_store(tmp_path: Path) -> Path:
-    """Two departments and the county, 2023 and 2024, read into a store (for the batch tests)."""
+    """Two departments and the county, 2023 and 2024, read into a store through the demo's registry
+    (for the batch tests)."""
     from kit.demo import write_demo
-    from kit.readers import read_file
+    from kit.ingest import ingest
+    from kit.registry import Registry
     from kit.store import Store
 
     st = tmp_path / "s.sqlite"
+    paths = write_demo(tmp_path / "d", departments=2, years=(2023, 2024))
     with Store(st) as s:
-        for p in write_demo(tmp_path / "d", departments=2, years=(2023, 2024)):
-            s.put(read_file(p))
+        assert not [got.error for got in ingest(paths, s, registry=Registry.load(tmp_path / "d" / "registry.csv"))
+                    if got.error]
     return st

@@ -100,10 +100,9 @@ def test_dask_local_cluster(store, tmp_path):
 
 def test_peers_rerun_when_a_peer_changes(tmp_path):
     st = tmp_path / "s.sqlite"
-    with Store(st) as s:
-        for p in write_demo(tmp_path / "d", departments=3, years=(2023, 2024)):
-            s.put(read_file(p))
+    paths = write_demo(tmp_path / "d", departments=3, years=(2023, 2024))
     reg = tmp_path / "d" / "registry.csv"
+    assert main(["ingest", *map(str, paths), "--store", str(st), "--registry", str(reg)]) == 0
     out = tmp_path / "out"
     seen: list[str] = []
     run(plan(st, out, registry=reg), out, to=("html",), progress=False, workers=2)
