@@ -184,7 +184,7 @@ def test_the_index_counts_what_the_notebook_found_with_the_aggregation(small_sto
     with Store(small_store) as s:  # the county and the two departments it adds up, nothing else
         stored = {a for a, _, _ in s.entries()}
     full = Registry.load(small_store.parent / "d" / "registry.csv")
-    Registry([a for a in full.agencies if a.name in stored]).save(reg)
+    Registry([a for a in full.agencies if a.id in stored]).save(reg)
     with Store(small_store) as s:  # the county's report no longer adds up its departments
         county = s.get("青禾县人民政府", 2024)
         county.cells["t4.review.upheld"] += 1

@@ -175,7 +175,7 @@ def similarity(now: str, before: str, agency: str | None = None) -> float:
 def copied(ctx: Context) -> Iterator[Finding]:
     p = ctx.previous
     r = ctx.report
-    if p is None or p.agency != r.agency or p.year is None or r.year is None or p.year != r.year - 1:
+    if p is None or p.key != r.key or p.year is None or r.year is None or p.year != r.year - 1:
         return
     for key in ("一", "二", "三", "四", "五", "六"):
         now, before = r.sections.get(key, ""), p.sections.get(key, "")

@@ -13,7 +13,7 @@ from .values import fmt, unknown_cells, value
 def _previous(ctx: Context) -> Report | None:
     """Last year's report of the same agency in the same format version, else None."""
     p = ctx.previous
-    ok = (p is not None and p.agency == ctx.report.agency and p.format == ctx.report.format
+    ok = (p is not None and p.key == ctx.report.key and p.format == ctx.report.format
           and p.year is not None and ctx.report.year is not None and p.year == ctx.report.year - 1)
     return p if ok else None
 
