@@ -56,6 +56,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     title: str = ""
     agency_id: str | None = None  # the registry's id once resolved (kit.identity); else the name is the identity
+    published: str | None = None  # publication date (ISO, YYYY-MM-DD) where the source states it; never invented
+    published_from: str = ""      # what stated it: "落款" (the date line of the text), "网页元数据", "PDF元数据"
 
     @property
     def key(self) -> str | None:
@@ -77,7 +79,8 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         """The ``xxgk extract --json`` shape."""
         return {
-            "agency": self.agency, "agency_id": self.key, "year": self.year, "format": self.format, "title": self.title,
+            "agency": self.agency, "agency_id": self.key, "year": self.year,
+            "published": self.published, "published_from": self.published_from, "format": self.format, "title": self.title,
             "cells": dict(self.cells), "raw": dict(self.raw), "sections": dict(self.sections),
             "findings": [f.to_dict() for f in self.findings],
             "provenance": asdict(self.provenance),
@@ -88,4 +91,4 @@ class Report:
         return cls(d["agency"], d["year"], d["format"], dict(d["cells"]), dict(d.get("raw", {})),
                    dict(d.get("sections", {})), Provenance(**d["provenance"]),
                    [Finding.from_dict(f) for f in d.get("findings", [])], d.get("title", ""),
-                   d.get("agency_id"))
+                   d.get("agency_id"), d.get("published"), d.get("published_from", ""))
