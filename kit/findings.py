@@ -37,6 +37,24 @@ def _check(report: Report, s: Store, registry: Registry | None, aggregate: bool)
     return [f for f in report.findings] + found
 
 
+def finding_key(agency_id: str, year: int | None, f: Finding) -> str:
+    """A finding's key, unique among its report's findings and the same after a re-ingest of the same
+    or a corrected file: agency id, year, rule, and its cells (or, without cells, what it is about)."""
+    what = "+".join(f.cells) if f.cells else f.about
+    return "/".join(x for x in (agency_id, str(year or ""), f.rule, what) if x)
+
+
+def finding_keys(agency_id: str, year: int | None, findings: list[Finding]) -> list[str]:
+    """:func:`finding_key` of each finding, a second finding with the same key numbered (``#2``)."""
+    seen: dict[str, int] = {}
+    out = []
+    for f in findings:
+        k = finding_key(agency_id, year, f)
+        seen[k] = seen.get(k, 0) + 1
+        out.append(k if seen[k] == 1 else f"{k}#{seen[k]}")
+    return out
+
+
 def stored(s: Store, agency: Agency, year: int) -> Report | None:
     """A registry agency's stored report of one year, by its id (or, in a store not yet linked, its name)."""
     for key in (agency.id, agency.name):

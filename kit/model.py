@@ -19,10 +19,13 @@ class Finding:
     cells: list[str] = field(default_factory=list)
     expected: Any = None
     actual: Any = None
+    about: str = ""  # for a finding without cells: what it is about (a section, the other agency)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"rule": self.rule, "severity": self.severity, "cells": list(self.cells),
                              "message": self.message}
+        if self.about:
+            d["about"] = self.about
         if self.expected is not None:
             d["expected"] = self.expected
         if self.actual is not None:
@@ -32,7 +35,7 @@ class Finding:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Finding":
         return cls(d["rule"], d["severity"], d["message"], list(d.get("cells", [])),
-                   d.get("expected"), d.get("actual"))
+                   d.get("expected"), d.get("actual"), d.get("about", ""))
 
 
 @dataclass

@@ -8,6 +8,7 @@ import pytest
 
 from kit.cli import main
 from kit.demo import DEPARTMENTS, GOV, YEARS, write_demo
+from kit.demo.county import MISSING, SECOND_DEPARTMENTS
 from kit.registry import Registry
 from kit.findings import check_store
 from kit.store import Store
@@ -24,13 +25,16 @@ def county(tmp_path_factory):
 
 def test_county_shape(county):
     root, paths, store = county
-    assert len(paths) == (len(DEPARTMENTS) + 1) * len(YEARS) == 217
+    # two counties: 青禾县 (30 departments and its government), 溪口县 (8 and its government), one report missing
+    assert len(paths) == (len(DEPARTMENTS) + 1 + len(SECOND_DEPARTMENTS) + 1) * len(YEARS) - len(MISSING) == 279
     forms = collections.Counter(p.suffix for p in paths)
     assert set(forms) == {".txt", ".html", ".docx", ".xlsx"} and min(forms.values()) >= 30
     glued = [p for p in paths if p.suffix == ".txt" and "|" not in p.read_text(encoding="utf-8")]
     assert len(glued) >= 20
     reg = Registry.load(root / "data" / "registry.csv")
     assert len(reg.children(GOV)) == 30 and len(reg.peers(reg.agencies[1].name)) == 29
+    assert [a.name for a in reg.peers(GOV)] == ["溪口县人民政府"]  # consolidated reports: the sibling county's
+    assert len(reg.members("禾川市")) == 40 and len(reg.members("溪口县")) == 9 and reg.chain("溪口县") == ["溪口县", "禾川市"]
     with Store(store) as s:
         rows = s.entries()
         assert {f for *_, f in rows} == {"gov2019", "gov2021"}
@@ -46,12 +50,12 @@ def test_county_shape(county):
 
 def test_every_demo_cell_read_as_the_demo_meant_it(county):
     # The demo writes each report in its form whatever the reader makes of it; this is the reader's
-    # real result on all 217, against the numbers the demo meant to print.
+    # real result on all 279, against the numbers the demo meant to print.
     from kit.demo import county as demo_county
 
     root, paths, store = county
     meant = {(p.agency, p.report.year): p for p in demo_county()}
-    assert len(meant) == 217 and {p.form for p in meant.values()} == {"pipe", "glued", "html", "docx", "xlsx"}
+    assert len(meant) == 279 and {p.form for p in meant.values()} == {"pipe", "glued", "html", "docx", "xlsx"}
     exact = flagged = 0
     silent: list[tuple] = []
     with Store(store) as s:
@@ -66,7 +70,7 @@ def test_every_demo_cell_read_as_the_demo_meant_it(county):
                 else:
                     silent.append((agency, year, pub.form, cid, v, got.cells[cid]))
     assert silent == []
-    assert (exact, flagged) == (31 * (2 * 198 + 5 * 200), 0)  # every cell of 217 reports, none flagged
+    assert (exact, flagged) == (40 * (2 * 198 + 5 * 200) - 200, 0)  # every cell of 279 reports, none flagged
 
 
 def test_seeded_errors_found_and_nothing_else(county):
@@ -158,7 +162,7 @@ def test_narrative_numbers_match_the_tables(county):
         if review or suits:
             assert facts["review"] == review and facts["suits"] == suits
         checked += 1
-    assert checked == 217 and pct(0.5) == "50.0%"
+    assert checked == 279 and pct(0.5) == "50.0%"
 
 
 def test_names_printed_differently_still_make_one_history_each(county):
@@ -176,7 +180,8 @@ def test_names_printed_differently_still_make_one_history_each(county):
             years[key].append(year)
         printed = {(name, y): p for _, y, name, p in stored if p != name}
     assert set(years) == {a.id for a in demo_registry().agencies}
-    assert all(ys == list(YEARS) for ys in years.values())
+    missing = {(a.id, y) for a in demo_registry().agencies for y in YEARS if (a.name, y) in MISSING}
+    assert {(k, y) for k in years for y in YEARS if y not in years[k]} == missing
     assert printed == {**PRINTED, ("青禾县民政局", 2020): "青禾县民正局"}
     for name in {n for n, _ in printed} | {GOV}:
         for year in YEARS:  # the chart's window: the last five years up to the report's

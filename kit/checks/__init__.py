@@ -14,6 +14,25 @@ from ..model import Finding, Report
 
 SEVERITIES = ("error", "warning", "info")
 RANK = {"error": 0, "warning": 1, "info": 2}
+# Rule families, as a region's summary and a scoring scheme group findings (prefixes end with ".")
+FAMILIES = {
+    "表格勾稽": ("O1", "S1", "S2", "S4", "S5", "wrong_column", "aggregate"),
+    "跨年度": ("X1", "X2"),
+    "空白与占位": ("blank", "placeholder", "annotation"),
+    "正文与表格": ("text_table", "fee"),
+    "内容完整": ("sections",),
+    "雷同": ("copied", "copied_peer"),
+    "读取": ("extract.", "format."),
+    "机关名称": ("identity.",),
+}
+
+
+def family(rule_id: str) -> str:
+    """The family of a rule id (``其他`` for one no family names)."""
+    for name, ids in FAMILIES.items():
+        if rule_id in ids or any(i.endswith(".") and rule_id.startswith(i) for i in ids):
+            return name
+    return "其他"
 
 
 @dataclass

@@ -144,15 +144,17 @@ def sections(ctx: Context) -> Iterator[Finding]:
     names = {"一": "总体情况", "五": "存在的主要问题及改进情况", "六": "其他需要报告的事项"}
     for key, name in names.items():
         if not r.sections.get(key, "").strip():
-            yield Finding("sections", "warning", f"缺少第{key}部分“{name}”或该部分没有内容。", cells=[])
+            yield Finding("sections", "warning", f"缺少第{key}部分“{name}”或该部分没有内容。", cells=[], about=key)
     five = re.sub(r"[\s。.]", "", r.sections.get("五", ""))
     if five in ("无", "暂无", "没有"):
-        yield Finding("sections", "warning", "第五部分“存在的主要问题及改进情况”只写了“无”，应说明问题和改进措施。", cells=[])
+        yield Finding("sections", "warning", "第五部分“存在的主要问题及改进情况”只写了“无”，应说明问题和改进措施。", cells=[],
+                      about="五")
     one = r.sections.get("一", "")
     if one.strip() and r.format == "gov2021":  # the five topics are required from the 2021 notice on
         missing = [t for t, pat in TOPICS.items() if not re.search(pat, one)]
         if missing:
-            yield Finding("sections", "warning", f"第一部分“总体情况”没有写到：{'、'.join(missing)}。", cells=[])
+            yield Finding("sections", "warning", f"第一部分“总体情况”没有写到：{'、'.join(missing)}。", cells=[],
+                          about="一.topics")
 
 
 _BOILER = re.compile(r"中华人民共和国政府信息公开条例|政府信息公开工作年度报告|国办公开办函〔\d+〕\d+号|"
@@ -185,4 +187,4 @@ def copied(ctx: Context) -> Iterator[Finding]:
         if s > 0.5:
             yield Finding("copied", "warning",
                           f"第{key}部分与{p.year}年报告相似度为 {s:.0%}（已去除数字和套话），超过50%，可能照抄上年内容。",
-                          cells=[], expected=0.5, actual=round(s, 3))
+                          cells=[], expected=0.5, actual=round(s, 3), about=key)

@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..model import Provenance, Report
-from ..registry import Agency, Registry
+from ..registry import Agency, Region, Registry
 from ..schema import get_format, version_for_year
 
 COUNTY = "青禾县"
@@ -34,7 +35,7 @@ DEPARTMENTS = [
 ]
 YEARS = tuple(range(2019, 2026))
 APPLICANT_WEIGHTS = (85, 10, 1, 1, 3, 1)  # 自然人 ... 其他: most applications come from individuals
-RECIPE = "qinghe-county-4 seed=2024"  # bump when the generator changes: `make demo` rewrites the data
+RECIPE = "qinghe-county-5 seed=2024"  # bump when the generator changes: `make demo` rewrites the data
 FORMS = ("pipe", "glued", "html", "docx", "xlsx")
 OUTCOMES = {"granted": 40, "partial": 12, "deny.third_party": 2, "deny.internal": 3, "deny.process": 2,
             "deny.inquiry": 3, "unable.not_held": 22, "unable.need_create": 3, "unable.unclear": 2,
@@ -50,7 +51,7 @@ def dept(name: str) -> str:
 PRINTED = {
     (dept("工业和信息化局"), 2020): "县工信局",                      # a short form, the county only as its level
     (dept("人力资源和社会保障局"), 2022): dept("人社局"),            # a short form
-    (dept("自然资源局"), 2021): "自然资源局",                        # without the county
+    (dept("住房和城乡建设局"), 2021): "住房和城乡建设局",            # without the county (溪口县 has none)
     (GOV, 2023): f"{CITY}{GOV}",                                    # with the city
     (dept("文化广电和旅游局"), 2019): dept("文化和旅游局"),          # the name before a reform: an alias
     (dept("文化广电和旅游局"), 2020): dept("文化和旅游局"),
@@ -59,12 +60,38 @@ PRINTED = {
 ALIASES = {dept("文化广电和旅游局"): (dept("文化和旅游局"),), dept("卫生健康委员会"): (dept("卫生和计划生育委员会"),)}
 
 
+# A second, smaller county of the same city (in the full demo only): its departments, their scale
+SECOND = "溪口县"
+SECOND_GOV = f"{SECOND}人民政府"
+SECOND_DEPARTMENTS = [("自然资源局", 60), ("公安局", 30), ("财政局", 8), ("教育局", 10), ("民政局", 6), ("水利局", 5),
+                      ("统计局", 2), ("档案局", 1)]
+
+# Region-level facts the region reports must show (errors.json lists them): reports published after
+# the deadline, a report never published, two agencies whose narratives copy each other.
+LATE = {(dept("统计局"), 2024): "2025-02-14", (f"{SECOND}水利局", 2022): "2023-03-06"}
+MISSING = {(f"{SECOND}档案局", 2022)}
+COPIED_PEER = {(f"{SECOND}财政局", 2023): dept("财政局")}  # copier -> the agency copied from, same year
+
+
+def published_on(agency: str, year: int) -> str:
+    """The date a report is signed and published: a January day of the next year, or late as seeded."""
+    if (agency, year) in LATE:
+        return LATE[(agency, year)]
+    return f"{year + 1}-01-{random.Random(f'{agency}|date|{year}').randint(8, 28):02d}"
+
+
 def registry() -> Registry:
-    agencies = [Agency("331100", GOV, "县级政府", CITY, "", True)]
+    """The demo's registry: the city, its two counties (regions), each county's government (a
+    consolidated report of its departments) and departments."""
+    regions = [Region("R331000", CITY), Region("R331100", COUNTY, CITY), Region("R331200", SECOND, CITY)]
+    agencies = [Agency("331100", GOV, "县级政府", COUNTY, "", True)]
     for i, (name, _) in enumerate(DEPARTMENTS, start=1):
         agencies.append(Agency(f"3311{i:02d}", dept(name), "县直部门", REGION, "331100",
                                aliases=ALIASES.get(dept(name), ())))
-    return Registry(agencies)
+    agencies.append(Agency("331200", SECOND_GOV, "县级政府", SECOND, "", True))
+    for i, (name, _) in enumerate(SECOND_DEPARTMENTS, start=1):
+        agencies.append(Agency(f"3312{i:02d}", f"{SECOND}{name}", "县直部门", SECOND, "331200"))
+    return Registry(agencies, regions=regions)
 
 
 def _split(rng: random.Random, n: int, weights: dict[str, int]) -> dict[str, int]:
@@ -125,47 +152,98 @@ def numbers(rng: random.Random, scale: int, carried_in: dict[str, int], in_force
     return cells
 
 
-# Narrative pools: one sentence per topic, a different one each year (so no year copies the last).
-POOLS = {
-    "主动公开": ["（一）主动公开。通过门户网站主动公开政府信息{n1}条，发布政策解读{n2}篇，重点公开财政资金、项目审批和民生保障信息。",
-             "（一）主动公开。围绕重点领域信息公开，全年在门户网站发布各类信息{n1}条，配套图解、视频等政策解读{n2}篇。",
-             "（一）主动公开。坚持以公开为常态，全年主动公开政府信息{n1}条，召开新闻发布会{n3}场，解读材料{n2}篇。",
-             "（一）主动公开。聚焦群众关切，动态更新主动公开目录，全年公开信息{n1}条，政策问答与解读{n2}篇。"],
-    "依申请公开": ["（二）依申请公开。全年新收政府信息公开申请{new}件，办结{done}件，结转下年度{out}件，均在法定期限内答复。",
-              "（二）依申请公开。规范登记、审核、答复流程，全年新收政府信息公开申请{new}件，办结{done}件，结转下年度{out}件。",
-              "（二）依申请公开。加强与申请人沟通，本年度新收政府信息公开申请{new}件，办结{done}件，结转下年度{out}件。"],
-    "政府信息管理": ["（三）政府信息管理。落实公开属性源头认定和保密审查，动态更新政府信息公开指南。",
-               "（三）政府信息管理。严格执行信息发布三审三校制度，清理过期失效信息{n3}条。",
-               "（三）政府信息管理。建立文件公开属性台账，对拟公开文件逐件开展保密审查和合法性审查。"],
-    "平台建设": ["（四）政府信息公开平台建设。优化门户网站栏目设置，加强政务新媒体管理。",
-             "（四）政府信息公开平台建设。完成网站集约化改版，整合关停低效政务新媒体账号{n4}个。",
-             "（四）政府信息公开平台建设。在政务服务大厅设立政务公开专区，方便群众现场查阅。"],
-    "监督保障": ["（五）监督保障。将政务公开纳入年度绩效考核，组织业务培训{n4}次。",
-             "（五）监督保障。开展政务公开季度检查，通报问题并督促整改，全年举办专题培训{n4}场。",
-             "（五）监督保障。明确分管领导和专职人员，落实考核评议和责任追究制度。"],
-    "问题": ["本年度工作仍存在政策解读形式较单一、依申请公开答复规范性有待提升等问题。下一步将丰富解读形式，加强答复文书审核。",
-           "对照上级要求，基层政务公开标准化建设推进不够均衡，信息更新有时不够及时。明年将完善标准目录并建立更新提醒机制。",
-           "主要问题是公开内容的深度不够，部分栏目更新滞后，工作人员业务能力有待提高。针对上年问题，已完成栏目梳理，下一步将加强培训。",
-           "去年指出的答复文书不规范问题已通过统一文书模板整改；当前不足在于政策解读互动性不强，今后将增加在线访谈和图解。"],
+# Narrative: each agency writes its own (its field of work, its own choice of phrasing each year, never
+# last year's choice), so that once names and numbers are removed two agencies do not read alike and
+# one agency does not repeat itself; a seeded copy reuses another year's or another agency's choices.
+FIELDS = {
+    "人民政府": "重大决策、财政预决算和民生实事", "自然资源局": "国土空间规划、不动产登记和耕地保护",
+    "住房和城乡建设局": "保障性住房、建筑市场监管和老旧小区改造", "公安局": "户籍办理、交通管理和治安防控",
+    "人力资源和社会保障局": "就业创业、社会保险和劳动关系", "市场监督管理局": "市场主体登记、食品安全和质量监管",
+    "交通运输局": "公路建设、客运服务和交通执法", "生态环境局": "环境质量、排污许可和环评审批",
+    "农业农村局": "惠农补贴、农产品质量和乡村建设", "教育局": "招生入学、教育收费和学校安全",
+    "卫生健康委员会": "医疗服务、疾病防控和健康促进", "财政局": "预算决算、政府采购和惠民资金",
+    "民政局": "社会救助、养老服务和婚姻登记", "水利局": "防汛抗旱、水资源管理和河湖长制",
+    "应急管理局": "安全生产、应急救援和防灾减灾", "发展和改革局": "重大项目、价格管理和节能审查",
+    "司法局": "法治政府建设、公共法律服务和人民调解", "商务局": "招商引资、外贸服务和市场供应",
+    "文化广电和旅游局": "公共文化服务、文旅市场和文物保护", "审计局": "审计结果公告和审计整改",
+    "统计局": "统计数据发布和统计执法", "退役军人事务局": "优抚安置、褒扬纪念和退役军人服务",
+    "林业局": "森林资源保护、林木采伐许可和森林防火", "医疗保障局": "医保待遇、药品集采和基金监管",
+    "城市管理局": "市容环境、城市照明和违法建设治理", "行政审批局": "政务服务事项、审批流程和一网通办",
+    "科学技术局": "科技项目、创新平台和科技成果转化", "工业和信息化局": "工业经济运行、企业服务和数字化转型",
+    "体育局": "全民健身、体育赛事和场馆开放", "档案局": "档案开放、档案利用和档案安全",
+    "人民政府办公室": "政府文件、政务督查和政务公开统筹",
 }
+SLOTS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "主动公开": (("坚持以公开为常态、不公开为例外", "围绕群众关切", "按照年度政务公开工作要点", "对照主动公开基本目录",
+              "聚焦核心职能", "以标准化规范化建设为抓手"),
+             ("通过门户网站主动公开政府信息{n1}条", "全年在政府网站和政务新媒体发布各类信息{n1}条",
+              "及时公开各类业务信息{n1}条", "主动公开文件、通知、公示等信息{n1}条"),
+             ("同步发布政策解读{n2}篇", "制作图解、短视频等解读产品{n2}个", "召开新闻发布会{n3}场",
+              "开展政策进社区、进企业宣讲{n3}场", "回应社会关切{n2}次")),
+    "依申请公开": (("规范登记、审核、答复流程", "加强与申请人沟通", "严格按照法定时限答复", "建立申请办理台账",
+               "实行申请答复会商制度"),
+              ("全年新收政府信息公开申请{new}件，办结{done}件，结转下年度{out}件",
+               "本年度共受理政府信息公开申请{new}件，依法办结{done}件，{out}件结转下年度办理",
+               "新收申请{new}件，办结{done}件，另有{out}件转入下年度"),),
+    "政府信息管理": (("落实公开属性源头认定", "严格执行信息发布三审三校", "建立文件公开属性台账", "开展规范性文件清理",
+                "健全保密审查机制"),
+               ("对拟公开信息逐件开展保密审查", "清理过期失效信息{n3}条", "动态更新政府信息公开指南和目录",
+                "对拟发布文件实行分级审核", "按季度梳理已公开信息")),
+    "平台建设": (("优化门户网站政府信息公开专栏", "推进政务新媒体规范化管理", "完善政务公开专区功能",
+              "加强网站集约化平台建设"),
+             ("新增重点领域专题栏目", "整合关停低效政务新媒体账号{n4}个", "在服务大厅设置政务公开查阅点",
+              "实现公开信息一站式检索")),
+    "监督保障": (("将政务公开纳入年度绩效考核", "明确分管领导和专职人员", "开展政务公开季度检查", "落实考核评议和责任追究"),
+             ("组织业务培训{n4}次", "通报问题并督促整改", "邀请社会监督员评议{n4}次", "开展专项督查{n4}轮")),
+    "问题": (("政策解读形式较单一", "依申请答复文书规范性有待提升", "部分栏目更新不够及时", "基层标准化推进不够均衡",
+            "公开内容的深度不够", "政务新媒体互动回应不足", "数据开放程度不高", "专职人员力量薄弱"),
+           ("下一步将丰富解读形式，推出图解和短视频", "明年将统一答复模板并逐件复核", "今后将加强业务培训和交流",
+            "将建立栏目更新提醒机制", "将设立留言回复时限", "拟编制数据开放清单", "计划充实专职工作力量",
+            "将开展一次全面自查")),
+}
+INTROS = ("{year}年，{agency}围绕{field}等重点工作，推进政务公开。", "{year}年，{agency}认真贯彻《条例》，结合{field}职责抓好公开。",
+          "{year}年，{agency}以{field}为重点，持续深化政务公开。", "{year}年，{agency}将公开融入{field}各环节。",
+          "{year}年，{agency}聚焦{field}，提升公开质效。")
+HEADS = {"主动公开": "（一）主动公开。", "依申请公开": "（二）依申请公开。", "政府信息管理": "（三）政府信息管理。",
+         "平台建设": "（四）政府信息公开平台建设。", "监督保障": "（五）监督保障。"}
 
 
-def _pick(pool: str, year: int, k: int = 0) -> str:
-    items = POOLS[pool]
-    return items[(year + k) % len(items)]
+def _field(agency: str) -> str:
+    for name, f in FIELDS.items():
+        if agency.endswith(name):
+            return f
+    return "本单位主要职能"
+
+
+@lru_cache(maxsize=4096)
+def _choices(agency: str, year: int) -> dict[str, tuple[int, ...]]:
+    """The agency's phrasing of one year: one option per slot, none the same as the previous year's."""
+    slots = {**SLOTS, "intro": (INTROS,)}
+    rng = random.Random(f"{agency}|{year}")  # its own generator: the numbers' sequence is untouched
+    now = {t: [rng.randrange(len(opts)) for opts in options] for t, options in slots.items()}
+    if year <= min(YEARS) - 1:
+        return {t: tuple(cs) for t, cs in now.items()}
+    before = _choices(agency, year - 1)
+    return {t: tuple((c + 1) % len(slots[t][i]) if c == before[t][i] else c for i, c in enumerate(cs))
+            for t, cs in now.items()}
 
 
 def narrative(agency: str, year: int, cells: dict[str, Any], *, copy_of: int | None = None,
-              handled_said: int | None = None) -> dict[str, str]:
-    """Sections 一, 五 and 六 from the pools; ``copy_of`` reuses another year's wording (a seeded copy)."""
-    y = copy_of or year
+              handled_said: int | None = None, copy_from: str | None = None) -> dict[str, str]:
+    """Sections 一, 五 and 六 in the agency's own words; ``copy_of`` reuses another year's wording,
+    ``copy_from`` another agency's (seeded copies)."""
+    source = copy_from or agency
+    picks = _choices(source, copy_of or year)
     nums = {"n1": int(cells["t3.new.total"]) * 7 + 120, "n2": year % 9 + 3, "n3": year % 5 + 2, "n4": year % 4 + 1,
             "new": cells["t3.new.total"], "done": handled_said if handled_said is not None else cells["t3.total.total"],
-            "out": cells["t3.carried_out.total"]}
-    one = [f"{year}年，{agency}围绕主动公开、依申请公开、政府信息管理、平台建设和监督保障推进政务公开工作。"]
-    for k, topic in enumerate(("主动公开", "依申请公开", "政府信息管理", "平台建设", "监督保障")):
-        one.append(_pick(topic, y, k).format(**nums))
-    return {"一": "\n".join(one), "五": _pick("问题", y), "六": "本年度未收取信息处理费。"}
+            "out": cells["t3.carried_out.total"], "field": _field(source)}
+
+    def sentence(topic: str) -> str:
+        return "，".join(SLOTS[topic][i][c] for i, c in enumerate(picks[topic])).format(**nums) + "。"
+
+    one = [INTROS[picks["intro"][0]].format(year=year, agency=agency, field=nums["field"])]
+    one += [HEADS[t] + sentence(t) for t in HEADS]
+    return {"一": "\n".join(one), "五": "存在的问题：" + sentence("问题"), "六": "本年度未收取信息处理费。"}
 
 
 def make_report(agency: str, year: int, cells: dict[str, Any], sections: dict[str, str] | None = None,
@@ -215,6 +293,21 @@ def expected_findings(agencies: set[str] | None = None, years: tuple[int, ...] =
         if e["agency"] != GOV and set(e["rules"]) <= _REPEATED:
             out += [{"agency": GOV, "year": e["year"], "rule": r, "seeded": f"汇总自{e['agency']}：{e['what']}"}
                     for r in e["rules"]]
+    return out
+
+
+def region_facts(agencies: set[str], years: tuple[int, ...] = YEARS) -> list[dict[str, Any]]:
+    """What the region reports must show beyond the agencies' own findings."""
+    out: list[dict[str, Any]] = []
+    out += [{"fact": "late", "agency": a, "year": y, "published": d, "what": f"{y}年度报告{d}才发布，晚于1月31日"}
+            for (a, y), d in LATE.items() if a in agencies and y in years]
+    out += [{"fact": "missing", "agency": a, "year": y, "what": f"{y}年度报告未发布"}
+            for a, y in MISSING if a in agencies and y in years]
+    out += [{"fact": "copied_peer", "agency": a, "year": y, "other": b, "what": f"第一、五部分照抄{b}同年报告"}
+            for (a, y), b in COPIED_PEER.items() if a in agencies and b in agencies and y in years]
+    out += [{"fact": "consolidated", "agency": e["agency"], "year": e["year"], "cells": ["t3.granted.natural"],
+             "what": e["what"]} for e in SEEDED if "aggregate" in e["rules"] and e["agency"] in agencies
+            and e["year"] in years]
     return out
 
 
@@ -304,18 +397,33 @@ def printed(agency: str, year: int) -> str:
 
 def _published(agency: str, year: int, cells: dict[str, Any], sections: dict[str, str], raw: dict[str, str],
                form: str, stem: str) -> Published:
-    return Published(make_report(printed(agency, year), year, cells, sections, raw), form, stem, agency)
+    name = printed(agency, year)
+    date = published_on(agency, year)
+    y, m, d = (int(x) for x in date.split("-"))
+    signed = {**sections, "六": f"{sections.get('六', '')}\n{name}\n{y}年{m}月{d}日"}
+    report = make_report(name, year, cells, signed, raw)
+    report.published, report.published_from = date, "落款"
+    return Published(report, form, stem, agency)
 
 
 def county(seed: int = 2024, *, departments: int | None = None, years: tuple[int, ...] = YEARS) -> list[Published]:
-    """Every report of the demo county (the first ``departments`` departments, then the county
-    government adding them up), each with the form it is published in."""
+    """Every report of the demo: the first ``departments`` departments of 青禾县, then its government
+    adding them up; in the full demo (``departments`` None) also 溪口县, the second county of the city."""
     rng = random.Random(seed)
+    out = _county(rng, COUNTY, GOV, DEPARTMENTS[:departments], years, 0, "")
+    if departments is None:
+        out += _county(rng, SECOND, SECOND_GOV, SECOND_DEPARTMENTS, years, len(DEPARTMENTS), "x")
+    return out
+
+
+def _county(rng: random.Random, county_name: str, gov: str, departments: list[tuple[str, int]],
+            years: tuple[int, ...], offset: int, stem: str) -> list[Published]:
     out: list[Published] = []
     seeded_at = {(e["agency"], e["year"]) for e in SEEDED}
-    totals: dict[int, dict[str, Any]] = {}
-    for i, (name, scale) in enumerate(DEPARTMENTS[:departments], start=1):
-        agency = dept(name)
+    totals: dict[int, dict[str, Any]] = {year: {} for year in years}
+    cells_of: dict[tuple[str, int], dict[str, Any]] = {}
+    for i, (name, scale) in enumerate(departments, start=1):
+        agency = f"{county_name}{name}"
         carried: dict[str, int] = {"natural": rng.randint(0, max(1, scale // 20))}
         in_force: int | None = None
         for year in years:
@@ -328,17 +436,20 @@ def county(seed: int = 2024, *, departments: int | None = None, years: tuple[int
             carried = {c.id: int(cells[f"t3.carried_out.{c.id}"]) for c in get_format(version).table("t3").parts}
             if version == "gov2021":
                 in_force = int(cells["t2.normative.in_force"])
-            sections = {**narrative(agency, year, cells, **opts), **secs}
-            tot = totals.setdefault(year, {})
+            if (agency, year) in MISSING:
+                continue  # never published: the county's report adds up what its departments published
+            cells_of[(agency, year)] = cells
+            copy_from = COPIED_PEER.get((agency, year))
+            sections = {**narrative(agency, year, cells, copy_from=copy_from, **opts), **secs}
             for cid, v in cells.items():
                 if cid.startswith(("t3.", "t4.")):
-                    tot[cid] = tot.get(cid, 0) + (v or 0)
-            form = FORMS[(i + year) % len(FORMS)]
+                    totals[year][cid] = totals[year].get(cid, 0) + (v or 0)
+            form = FORMS[(i + offset + year) % len(FORMS)]
             if (agency, year) in seeded_at and form == "glued":
                 # the seeded errors are there for the checks: published with separators, so that
                 # what the checks must find does not depend on how a broken identity splits a run
                 form = "pipe"
-            out.append(_published(agency, year, cells, sections, raw, form, f"{year}-{i:02d}"))
+            out.append(_published(agency, year, cells, sections, raw, form, f"{year}-{stem}{i:02d}"))
     in_force = None
     for year in years:
         version = version_for_year(year)
@@ -346,9 +457,9 @@ def county(seed: int = 2024, *, departments: int | None = None, years: tuple[int
         if version == "gov2021":
             in_force = int(cells["t2.normative.in_force"])
         cells.update(totals[year])
-        secs, raw, opts = _seed(GOV, year, cells)
-        out.append(_published(GOV, year, cells, {**narrative(GOV, year, cells, **opts), **secs}, raw, "html",
-                              f"{year}-00"))
+        secs, raw, opts = _seed(gov, year, cells)
+        out.append(_published(gov, year, cells, {**narrative(gov, year, cells, **opts), **secs}, raw, "html",
+                              f"{year}-{stem}00"))
     return out
 
 
@@ -363,6 +474,9 @@ def write_demo(folder: str | Path, seed: int = 2024, *, departments: int | None 
     paths = [_write(p.report, p.form, out, p.stem) for p in county(seed, departments=departments, years=years)]
     registry().save(out / "registry.csv")
     written = {GOV, *(dept(n) for n, _ in DEPARTMENTS[:departments])}
-    (out / "errors.json").write_text(json.dumps({"seeded": SEEDED, "expected_findings": expected_findings(written, years)},
+    if departments is None:
+        written |= {SECOND_GOV, *(f"{SECOND}{n}" for n, _ in SECOND_DEPARTMENTS)}
+    (out / "errors.json").write_text(json.dumps({"seeded": SEEDED, "expected_findings": expected_findings(written, years),
+                                                 "region_facts": region_facts(written, years)},
                                                 ensure_ascii=False, indent=1), encoding="utf-8")
     return paths
