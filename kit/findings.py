@@ -21,7 +21,8 @@ def check_report(report: Report, store: str | Path | Store | None = None, *,
         return _check(report, s, reg, reg is not None)
 
 
-def _check(report: Report, s: Store, registry: Registry | None, aggregate: bool) -> list[Finding]:
+def _check(report: Report, s: Store, registry: Registry | None, aggregate: bool,
+           copied: list[Finding] | None = None) -> list[Finding]:
     previous = None
     if report.key and report.year:
         try:
@@ -33,7 +34,7 @@ def _check(report: Report, s: Store, registry: Registry | None, aggregate: bool)
         me = registry.find(report.key) or registry.find(report.agency or "")
         if me is not None and me.aggregate:
             children = {kid.name: stored(s, kid, int(report.year or 0)) for kid in registry.children(me.id)}
-    found = run_checks(Context(report, previous, children), aggregate=aggregate)
+    found = run_checks(Context(report, previous, children, copied), aggregate=aggregate)
     return [f for f in report.findings] + found
 
 
@@ -90,12 +91,33 @@ def check_store(store: str | Path | None = None, *, agencies: tuple[str, ...] = 
         want = wanted(s, agencies, registry)
         names = s.names()
         keys = [(a, y) for a, y, _ in s.entries() if (want is None or a in want) and (not years or y in years)]
+        copies = _copies(s, {y for _, y in keys}, registry)
         for a, y in keys:
-            for f in _check(s.get(a, y), s, registry, registry is not None):
+            for f in _check(s.get(a, y), s, registry, registry is not None, copies.get((a, y), [])):
                 out.append((names[a], y, f))
         if registry is None:
             out += _duplicates(s, {(names[a], y) for a, y in keys})
     return sorted(out, key=lambda t: (RANK.get(t[2].severity, 3), t[0], t[1]))
+
+
+def _copies(s: Store, years: set[int], registry: Registry | None) -> dict[tuple[str, int], list[Finding]]:
+    """copied_peer findings of every stored report of ``years``: compared within each top region of the
+    registry (a city's counties together), else among all agencies of a year."""
+    from .checks.peers import peer_copies
+
+    groups: dict[tuple[str, int], list[Report]] = {}
+    for a, y, _ in s.entries():
+        if y not in years:
+            continue
+        r = s.get(a, y)
+        me = (registry.find(a) or registry.find(r.agency or "")) if registry else None
+        top = registry.chain(me.region)[-1] if me is not None and me.region and registry is not None else ""
+        groups.setdefault((top, y), []).append(r)
+    out: dict[tuple[str, int], list[Finding]] = {}
+    for (_, y), reports in groups.items():
+        for key, found in peer_copies(reports).items():
+            out[(key, y)] = found
+    return out
 
 
 def _duplicates(s: Store, shown: set[tuple[str, int]]) -> list[tuple[str, int, Finding]]:

@@ -40,6 +40,7 @@ class Context:
     report: Report
     previous: Report | None = None             # same agency, year - 1
     children: dict[str, Report | None] | None = None  # aggregation: child name -> its report (None: missing)
+    copied: list[Finding] | None = None        # copied_peer: this report's pairs, found over a set of reports
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,9 @@ def rule(id: str, severity: str, title: str, versions: tuple[str, ...] = ("gov20
 def run_checks(ctx: Context, *, rules: Iterable[str] | None = None, aggregate: bool = False) -> list[Finding]:
     """All findings of the registered rules (opt-in rules only when asked), most severe first."""
     _load()
+    given = {"aggregate": aggregate and ctx.children is not None, "copied_peer": ctx.copied is not None}
     chosen = [REGISTRY[r] for r in rules] if rules else [
-        r for r in REGISTRY.values() if not r.opt_in or (aggregate and ctx.children is not None)]
+        r for r in REGISTRY.values() if not r.opt_in or given.get(r.id, False)]
     out: list[Finding] = []
     for r in chosen:
         out.extend(r.run(ctx))
@@ -84,7 +86,7 @@ def run_checks(ctx: Context, *, rules: Iterable[str] | None = None, aggregate: b
 
 
 def _load() -> None:
-    from . import aggregate, narrative, tables, years  # noqa: F401  (registration by import)
+    from . import aggregate, narrative, peers, tables, years  # noqa: F401  (registration by import)
 
 
 def rules() -> Iterator[Rule]:

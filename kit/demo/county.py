@@ -197,9 +197,18 @@ SLOTS: dict[str, tuple[tuple[str, ...], ...]] = {
              ("组织业务培训{n4}次", "通报问题并督促整改", "邀请社会监督员评议{n4}次", "开展专项督查{n4}轮")),
     "问题": (("政策解读形式较单一", "依申请答复文书规范性有待提升", "部分栏目更新不够及时", "基层标准化推进不够均衡",
             "公开内容的深度不够", "政务新媒体互动回应不足", "数据开放程度不高", "专职人员力量薄弱"),
+           ("原因在于对公开需求研判不足", "主要是工作机制还不健全", "根源在于业务科室参与不够",
+            "与人员调整频繁有关", "部分信息公开属性认定偏保守", "信息化支撑手段不足", "经费保障不够充分",
+            "考核激励作用发挥不够"),
            ("下一步将丰富解读形式，推出图解和短视频", "明年将统一答复模板并逐件复核", "今后将加强业务培训和交流",
             "将建立栏目更新提醒机制", "将设立留言回复时限", "拟编制数据开放清单", "计划充实专职工作力量",
             "将开展一次全面自查")),
+    "改进": (("针对上年指出的问题", "对照上级检查反馈", "结合群众留言反映", "根据第三方评估意见", "围绕年初确定的整改清单",
+            "按照年度考核要求", "依据专项督查通报"),
+           ("已完成栏目梳理和内容补充", "已修订内部工作规程", "已对答复文书逐件复查", "已开展两轮专项培训",
+            "已清理过期失效信息", "已建立部门间会商机制", "已更新政府信息公开指南", "已完善依申请登记台账"),
+           ("整改情况已在门户网站公开", "相关做法将在全系统推广", "后续将持续跟踪问效", "明年一季度将组织回头看",
+            "整改台账已报县政务公开办备案", "整改成效将纳入年度考核", "将适时开展群众满意度评议")),
 }
 INTROS = ("{year}年，{agency}围绕{field}等重点工作，推进政务公开。", "{year}年，{agency}认真贯彻《条例》，结合{field}职责抓好公开。",
           "{year}年，{agency}以{field}为重点，持续深化政务公开。", "{year}年，{agency}将公开融入{field}各环节。",
@@ -243,7 +252,8 @@ def narrative(agency: str, year: int, cells: dict[str, Any], *, copy_of: int | N
 
     one = [INTROS[picks["intro"][0]].format(year=year, agency=agency, field=nums["field"])]
     one += [HEADS[t] + sentence(t) for t in HEADS]
-    return {"一": "\n".join(one), "五": "存在的问题：" + sentence("问题"), "六": "本年度未收取信息处理费。"}
+    five = f"在{nums['field']}信息公开方面，" + sentence("问题") + sentence("改进")
+    return {"一": "\n".join(one), "五": five, "六": "本年度未收取信息处理费。"}
 
 
 def make_report(agency: str, year: int, cells: dict[str, Any], sections: dict[str, str] | None = None,
@@ -289,6 +299,9 @@ def expected_findings(agencies: set[str] | None = None, years: tuple[int, ...] =
     """Every (agency, year, rule) the checks must report on the demo: the seeded errors and their echoes."""
     seeded = [e for e in SEEDED if e["year"] in years and (agencies is None or e["agency"] in agencies)]
     out = [{"agency": e["agency"], "year": e["year"], "rule": r, "seeded": e["what"]} for e in seeded for r in e["rules"]]
+    out += [{"agency": a, "year": y, "rule": "copied_peer", "seeded": f"与{b}同年报告雷同"}
+            for (copier, y), other in COPIED_PEER.items() if y in years
+            and (agencies is None or {copier, other} <= agencies) for a, b in ((copier, other), (other, copier))]
     for e in seeded:
         if e["agency"] != GOV and set(e["rules"]) <= _REPEATED:
             out += [{"agency": GOV, "year": e["year"], "rule": r, "seeded": f"汇总自{e['agency']}：{e['what']}"}

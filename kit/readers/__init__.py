@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from ..config import limit
 from ..errors import InputError, NoTextLayer, UnsupportedInput
@@ -31,8 +32,11 @@ def decode(data: bytes, path: str) -> str:
 
 def _scan(data: bytes, path: str, kind: str, agency: str | None, year: int | None) -> Report:
     from .ocr import flag_uncertain, scan_to_text
+    from .pdf import metadata
 
-    report = read_text(scan_to_text(data, path, kind), path, agency=agency, year=year, reader="ocr")
+    pdf_meta = metadata(data) if kind == "pdf" else None  # the publication date's last resort
+    report = read_text(scan_to_text(data, path, kind), path, agency=agency, year=year, reader="ocr",
+                       pdf_meta=pdf_meta)
     flag_uncertain(report)
     return report
 
@@ -64,14 +68,17 @@ def _read(data: bytes, path: str, kind: str, agency: str | None, year: int | Non
     if kind == "text":
         return read_text(decode(data, path), path, agency=agency, year=year)
     if kind == "html":
-        from .html import decode_html, html_to_text
+        from .html import decode_html, html_to_text, page_meta
 
-        return read_text(html_to_text(decode_html(data, path), path), path, agency=agency, year=year, reader="html")
+        source = decode_html(data, path)
+        return read_text(html_to_text(source, path), path, agency=agency, year=year, reader="html",
+                         html_meta=page_meta(source))
     if kind == "pdf":
         from .pdf import pdf_to_text
 
-        text, pages = pdf_to_text(data, path)
-        report = read_text(text, path, agency=agency, year=year, reader="pdf")
+        meta: dict[str, Any] = {}
+        text, pages = pdf_to_text(data, path, meta)
+        report = read_text(text, path, agency=agency, year=year, reader="pdf", pdf_meta=meta)
         report.findings.extend(pages)
         return report
     if kind == "zip":

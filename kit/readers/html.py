@@ -76,6 +76,22 @@ def _table_grid(table: etree._Element) -> list[list[str | None]]:
     return grid
 
 
+def page_meta(source: str) -> dict[str, str]:
+    """The page's <meta> names (``name``, ``property`` or ``http-equiv``, lower case) and contents;
+    the first of each name counts. Read for the publication date (:mod:`kit.readers.dates`)."""
+    try:
+        root = lhtml.document_fromstring(source.encode("utf-8"), parser=_parser()) if source.strip() else None
+    except (etree.ParserError, ValueError):
+        return {}
+    out: dict[str, str] = {}
+    for el in root.iter("meta") if root is not None else ():
+        name = el.get("name") or el.get("property") or el.get("http-equiv") or el.get("itemprop")
+        content = el.get("content")
+        if name and content:
+            out.setdefault(name.strip().lower(), content.strip())
+    return out
+
+
 def html_to_text(source: str, path: str) -> str:
     """The page as text with pipe lines for its tables; refuses a page without any table."""
     head = source.lstrip()[:200].lower()

@@ -8,6 +8,7 @@ names it: its table rows may then be missing, never silently.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from ..config import limit
 from ..errors import InputError, NoTextLayer
@@ -16,8 +17,10 @@ from .deadline import check
 from .grid import grid_lines
 
 
-def pdf_to_text(data: bytes, path: str) -> tuple[str, list[Finding]]:
+def pdf_to_text(data: bytes, path: str, meta: dict[str, Any] | None = None) -> tuple[str, list[Finding]]:
     """The PDF's text with pipe tables, and a finding for each page whose tables could not be read.
+
+    ``meta``, when given, receives the PDF's document information (CreationDate, ModDate ...).
 
     Called within the reading time limit (:mod:`kit.readers.deadline`): it is checked page by page.
     """
@@ -31,6 +34,8 @@ def pdf_to_text(data: bytes, path: str) -> tuple[str, list[Finding]]:
         raise InputError(path, f"not a readable PDF: {type(e).__name__}") from None
     findings: list[Finding] = []
     with pdf:
+        if meta is not None:
+            meta.update(_info(pdf))
         most = limit("XXGK_PDF_PAGES")
         if len(pdf.pages) > most:
             raise InputError(path, f"PDF has {len(pdf.pages)} pages, over the limit of {most} (XXGK_PDF_PAGES)")
@@ -60,3 +65,21 @@ def pdf_to_text(data: bytes, path: str) -> tuple[str, list[Finding]]:
         if chars == 0:
             raise NoTextLayer(path, "PDF has no text layer (a scan); OCR is needed to read it")
     return "\n".join(out), findings
+
+
+def _info(pdf: Any) -> dict[str, Any]:
+    try:
+        return dict(pdf.metadata or {})
+    except Exception:  # a broken document information dictionary: no metadata, never a failed read
+        return {}
+
+
+def metadata(data: bytes) -> dict[str, Any]:
+    """The document information of a PDF (for a scan, whose text comes from OCR); {} when unreadable."""
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return _info(pdf)
+    except Exception:  # pdfminer raises several unrelated types on junk
+        return {}

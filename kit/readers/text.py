@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import InputError
 from ..model import Finding, Report
 from ..schema import FormatVersion, Row, Table, get_format, version_for_year
 from . import tables
+from .dates import published
 from .segment import PLACEHOLDERS, Token
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
@@ -438,8 +440,13 @@ def section_texts(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located], s
 
 
 def read_text(text: str, path: str, *, agency: str | None = None, year: int | None = None,
-              reader: str = "text") -> Report:
-    """Read one report from its text; raises InputError when it holds no statutory table."""
+              reader: str = "text", html_meta: dict[str, str] | None = None,
+              pdf_meta: dict[str, Any] | None = None) -> Report:
+    """Read one report from its text; raises InputError when it holds no statutory table.
+
+    ``html_meta`` (the page's <meta> names and contents) and ``pdf_meta`` (the PDF's document
+    information) are the other sources of the publication date (:mod:`kit.readers.dates`).
+    """
     from ..model import Provenance
 
     doc = TextDoc(text, path)
@@ -466,4 +473,5 @@ def read_text(text: str, path: str, *, agency: str | None = None, year: int | No
                                 "未找到“XX20XX年政府信息公开工作年度报告”标题行，机关名称或年度未知，可用 --agency/--year 指定。"))
     report = Report(agency, year, version, cells, raw, section_texts(doc, fmt, heads, spans),
                     Provenance(path, "", reader), findings, title)
+    report.published, report.published_from = published(doc.orig, year, html_meta=html_meta, pdf_meta=pdf_meta)
     return report
