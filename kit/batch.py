@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
-import html
 import json
 import os
 import shutil
@@ -33,6 +32,7 @@ from .processes import stop_on_signals
 from .report.names import output_dir
 from .report.params import load as load_params
 from .report.params import validate
+from .report.index import index_html
 from .report.render import FORMATS, NOTEBOOK, _atomic_write, with_embedded_font
 from .store import Store
 
@@ -417,62 +417,3 @@ def _execute(todo: list[Job], to: tuple[str, ...], outputs: Path, workers: int |
             for proc in list(getattr(pool, "_processes", {}).values()):  # no public way to reach them
                 proc.kill()
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-# -- index.html ------------------------------------------------------------------------------------
-def index_html(doc: dict[str, Any]) -> str:
-    """Every report with its status, finding counts and links; sortable by clicking a header."""
-    esc = html.escape
-    names = {"done": "已生成", "failed": "失败"}
-    rows = []
-    for e in doc["reports"]:
-        links = " ".join(f'<a href="{esc(path)}">{esc(kind.upper() if kind != "error" else "错误信息")}</a>'
-                         for kind, path in sorted(e.get("outputs", {}).items()))
-        f = e.get("findings", {})
-        rows.append(
-            f'<tr class="{esc(e.get("status", ""))}"><td title="{esc(e.get("agency_id") or e["agency"])}">'
-            f'{esc(e["agency"])}</td><td>{esc(str(e["year"]))}</td>'
-            f'<td>{esc(e.get("format", ""))}</td><td>{esc(names.get(e.get("status", ""), e.get("status", "")))}</td>'
-            f'<td class="n">{f.get("error", "")}</td><td class="n">{f.get("warning", "")}</td>'
-            f'<td class="n">{f.get("info", "")}</td><td>{links}</td><td>{esc(e.get("error", "") or "")}</td></tr>')
-    total = len(doc["reports"])
-    failed = sum(1 for e in doc["reports"] if e.get("status") == "failed")
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>政府信息公开工作年度报告 · 报告目录</title>
-<style>
-body {{ font-family: "XXGK Sans", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 1.5rem; color: #1a1a1a; }}
-h1 {{ color: #a31515; font-size: 1.4rem; }}
-table {{ border-collapse: collapse; width: 100%; font-size: 14px; }}
-th, td {{ border: 1px solid #ccc; padding: .3rem .5rem; }}
-th {{ background: #f3efe6; cursor: pointer; user-select: none; position: sticky; top: 0; }}
-th:after {{ content: " ⇅"; color: #999; }}
-td.n {{ text-align: right; }}
-tr.failed td {{ background: #fde2e1; }}
-@media (max-width: 640px) {{ body {{ margin: .5rem; }} table {{ font-size: 12px; }} }}
-</style></head><body>
-<h1>报告目录</h1>
-<p>共 {total} 份报告，{failed} 份失败。生成于 {esc(doc["generated_at"])}，xxgk-kit {esc(doc["kit_version"])}。点击表头排序。</p>
-<table id="reports"><thead><tr><th>机关</th><th>年度</th><th>格式</th><th>状态</th><th>错误</th><th>警告</th><th>提示</th>
-<th>文件</th><th>失败原因</th></tr></thead><tbody>
-{"".join(rows)}
-</tbody></table>
-<script>
-document.querySelectorAll("#reports th").forEach(function (th, col) {{
-  var asc = true;
-  th.addEventListener("click", function () {{
-    var body = document.querySelector("#reports tbody");
-    var rows = Array.prototype.slice.call(body.rows);
-    rows.sort(function (a, b) {{
-      var x = a.cells[col].textContent, y = b.cells[col].textContent;
-      var nx = parseFloat(x), ny = parseFloat(y);
-      var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y, "zh-CN");
-      return asc ? c : -c;
-    }});
-    asc = !asc;
-    rows.forEach(function (r) {{ body.appendChild(r); }});
-  }});
-}});
-</script>
-</body></html>
-"""
