@@ -84,8 +84,9 @@ def extract(file: str, as_json: bool, agency: str | None, year: int | None) -> N
     report = read_file(file, agency=agency, year=year)
     if as_json:
         d = report.to_dict()
-        click.echo(json.dumps({k: d[k] for k in ("agency", "year", "format", "cells", "raw", "sections",
-                                                   "findings", "provenance")}, ensure_ascii=False, indent=1))
+        click.echo(json.dumps({k: d[k] for k in ("agency", "year", "published", "published_from", "format", "cells",
+                                                 "raw", "sections", "findings", "provenance")},
+                              ensure_ascii=False, indent=1))
         return
     filled = sum(v is not None for v in report.cells.values())
     click.echo(f"{file}: {report.agency or '?'} {report.year or '?'} {report.format}, "
@@ -189,18 +190,24 @@ def check(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None, 
 @cli.command()
 @click.argument("params_file", required=False, type=click.Path(dir_okay=False))
 @click.option("--agency", default=None, help="The agency: its name, an alias or its registry id.")
+@click.option("--region", default=None, help="A region of the registry: its region-year report instead.")
 @click.option("--year", type=int, default=None, help="Report year.")
 @_store_opt
-@_to_opt
+@click.option("--to", "to", default=None,
+              help="Output formats, of html, pdf (default: the project's); a region report also takes docx (the "
+                   "notice); its problem list (xlsx) is always written.")
 @_outputs_opt
 @_registry_opt
-def render(params_file: str | None, agency: str | None, year: int | None, store: str | None, to: str | None,
-           outputs: str | None, registry: str | None) -> None:
-    """Run the master notebook for one agency and year, then export HTML and PDF.
+def render(params_file: str | None, agency: str | None, region: str | None, year: int | None, store: str | None,
+           to: str | None, outputs: str | None, registry: str | None) -> None:
+    """Run the master notebook for one agency and year, or the region notebook for one region and
+    year, then export HTML and PDF (and for a region, 问题清单.xlsx and, with --to docx, 通报.docx).
 
-    Give either PARAMS_FILE (YAML) or --agency and --year. The store and the registry are the
-    project's unless the params file or --store names them.
+    Give PARAMS_FILE (YAML; a file naming a region is a region job), or --agency and --year, or
+    --region and --year. The store and the registry are the project's unless the params file or
+    the flags name them.
     """
+    from .region.params import is_region
     from .report.params import load as load_params
     from .report.params import validate
     from .report.render import render as do_render
@@ -208,6 +215,8 @@ def render(params_file: str | None, agency: str | None, year: int | None, store:
     from .findings import wanted
     from .store import Store
 
+    if region or (params_file and is_region(params_file)):
+        return _render_region(params_file, region, year, store, to, outputs, registry)
     cfg = _settings(store=store, to=to, outputs=outputs, registry=registry)
     reg = _linked(cfg)
     if params_file:
@@ -215,7 +224,7 @@ def render(params_file: str | None, agency: str | None, year: int | None, store:
     elif agency and year:
         params = validate({"agency": agency, "year": year})
     else:
-        raise click.UsageError("give PARAMS_FILE, or --agency and --year")
+        raise click.UsageError("give PARAMS_FILE, or --agency and --year, or --region and --year")
     params["store"] = str(cfg["store"] if store or not params["store"] else Path(params["store"]).resolve())
     if params["registry"] is None and cfg["registry"]:
         params["registry"] = str(cfg["registry"])
@@ -223,6 +232,40 @@ def render(params_file: str | None, agency: str | None, year: int | None, store:
         key = min(wanted(st, (params["agency"],), reg) or {""})
         params["agency"] = st.names().get(key, params["agency"])
     paths = do_render(params, cfg["outputs"], to=cfg["to"], timeout=cfg["timeout"])
+    for kind, p in paths.items():
+        click.echo(f"{kind:5} {p}")
+
+
+REGION_FORMATS = ("html", "pdf", "docx")
+
+
+def _render_region(params_file: str | None, region: str | None, year: int | None, store: str | None,
+                   to: str | None, outputs: str | None, registry: str | None) -> None:
+    import yaml
+
+    from .region.params import validate
+    from .report.render import render_region
+
+    formats = tuple(f.strip() for f in to.split(",") if f.strip()) if to else None
+    if formats is not None and (not formats or any(f not in REGION_FORMATS for f in formats)):
+        raise click.BadParameter(f"{to!r}: some of {', '.join(REGION_FORMATS)}", param_hint="--to")
+    cfg = _settings(store=store, outputs=outputs, registry=registry)
+    _linked(cfg)
+    if params_file:
+        try:
+            params = validate(yaml.safe_load(Path(params_file).read_text(encoding="utf-8")))
+        except (OSError, yaml.YAMLError) as e:
+            raise InputError(params_file, f"cannot read parameters: {e}") from None
+    elif region and year:
+        params = validate({"region": region, "year": year})
+    else:
+        raise click.UsageError("give --region and --year (or a region PARAMS_FILE)")
+    params["store"] = str(cfg["store"] if store or not params["store"] else Path(params["store"]).resolve())
+    if params["registry"] is None:
+        if not cfg["registry"]:
+            raise ConfigError("a region report needs the agency registry: give --registry, or set registry in xxgk.toml")
+        params["registry"] = str(cfg["registry"])
+    paths = render_region(params, cfg["outputs"], to=formats or (*cfg["to"], "docx"), timeout=cfg["timeout"])
     for kind, p in paths.items():
         click.echo(f"{kind:5} {p}")
 

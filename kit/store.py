@@ -38,6 +38,8 @@ CREATE TABLE IF NOT EXISTS reports (
     size INTEGER NOT NULL DEFAULT 0,
     ingested_at TEXT NOT NULL,
     content_sha TEXT NOT NULL DEFAULT '',
+    published TEXT,
+    published_from TEXT NOT NULL DEFAULT '',
     UNIQUE (agency_id, year)
 );
 CREATE TABLE IF NOT EXISTS cells (
@@ -65,9 +67,9 @@ CREATE TABLE IF NOT EXISTS findings (
     PRIMARY KEY (report_id, seq)
 );
 """
-VERSION = 1  # PRAGMA user_version; 0 is a store from before identities (agency name as the key)
+VERSION = 2  # PRAGMA user_version: 0 before identities (agency name as the key), 1 before publication dates
 REPORT_COLUMNS = ("id, agency_id, agency, printed, year, format, title, source, sha256, reader, size, ingested_at,"
-                  " content_sha")
+                  " content_sha, published, published_from")
 
 
 def content_sha(report: Report) -> str:
@@ -122,7 +124,7 @@ class Store:
                         # cells, sections and findings keep referring to "reports")
                         db.execute(SCHEMA.split(";")[0].replace("IF NOT EXISTS reports", "reports_new"))
                         db.execute(f"INSERT INTO reports_new ({REPORT_COLUMNS}) SELECT id, agency, agency, agency, "
-                                   f"year, format, title, source, sha256, reader, size, ingested_at, {sha} "
+                                   f"year, format, title, source, sha256, reader, size, ingested_at, {sha}, NULL, '' "
                                    "FROM reports")
                         db.execute("DROP TABLE reports")
                         db.execute("ALTER TABLE reports_new RENAME TO reports")
@@ -131,6 +133,10 @@ class Store:
                         db.execute(statement)
                 if db.execute("PRAGMA foreign_key_check").fetchall():
                     raise StoreError(f"store {self.path}: migration would break its references; left as it was")
+                cols = {r[1] for r in db.execute("PRAGMA table_info(reports)")}
+                if "published" not in cols:  # schema 1: the publication date came later
+                    db.execute("ALTER TABLE reports ADD COLUMN published TEXT")
+                    db.execute("ALTER TABLE reports ADD COLUMN published_from TEXT NOT NULL DEFAULT ''")
                 db.execute(f"PRAGMA user_version = {VERSION}")
         finally:
             self.db.execute("PRAGMA foreign_keys = ON")
@@ -174,10 +180,10 @@ class Store:
                 db.execute("DELETE FROM reports WHERE agency_id = ? AND year = ?", (key, report.year))
                 p = report.provenance
                 cur = db.execute(
-                    f"INSERT INTO reports ({REPORT_COLUMNS.removeprefix('id, ')}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    f"INSERT INTO reports ({REPORT_COLUMNS.removeprefix('id, ')}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (key, report.agency, printed, report.year, report.format, report.title,
                      p.source, p.sha256, p.reader, p.size, datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                     content_sha(report)))
+                     content_sha(report), report.published, report.published_from or ""))
                 rid = cur.lastrowid
                 db.executemany("INSERT INTO cells (report_id, cell_id, value, raw) VALUES (?,?,?,?)",
                                [(rid, cid, v, report.raw.get(cid, "")) for cid, v in report.cells.items()])
@@ -291,6 +297,7 @@ class Store:
                 return self.get(key, year)
             raise NotFound(f"no report for {agency} {year} in {self.path}")
         rid, key, name, printed, year_, fmt, title, source, sha, reader, size = row[:11]
+        published, published_from = row[13], row[14]
         cells = {}
         raw = {}
         for cid, v, r in self.db.execute("SELECT cell_id, value, raw FROM cells WHERE report_id = ?", (rid,)):
@@ -302,7 +309,7 @@ class Store:
                         "SELECT rule, severity, cells, message, expected, actual FROM findings "
                         "WHERE report_id = ? ORDER BY seq", (rid,))]
         return Report(name, year_, fmt, cells, raw, sections, Provenance(source, sha, reader, size, printed),
-                      findings, title, key)
+                      findings, title, key, published, published_from)
 
     def history(self, agency: str) -> list[Report]:
         """Every stored year of one agency (its identity, or a name it is shown or printed under), oldest first."""

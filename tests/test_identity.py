@@ -201,7 +201,8 @@ def test_a_store_of_the_earlier_kit_is_migrated_in_place(tmp_path):
         r = s.get("甲县乙局", 2023)
         assert (r.key, r.agency, r.provenance.printed, r.cells["t3.new.total"]) == ("甲县乙局", "甲县乙局", "甲县乙局", 5)
         assert r.sections["一"] == "总体情况" and [f.rule for f in r.findings] == ["S1"]
-        assert s.integrity_ok() and s.db.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert s.integrity_ok() and s.db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert r.published is None and r.published_from == ""
         # the new key: the same agency-year again replaces it, cascading to its cells
         r.agency_id = "B1"
         s.relink(lambda printed: ("B1", "甲县丙局", []))
@@ -266,3 +267,26 @@ def test_a_name_linked_before_keeps_its_agency_when_ingested_without_the_registr
     with Store(st) as s:
         assert s.entries() == [("B1", 2023, "gov2021"), ("B1", 2024, "gov2021")]
         assert s.printed()[0] == ("B1", 2023, "甲县丙局", "甲县乙局")
+
+
+def test_a_store_of_schema_1_gains_publication_dates(tmp_path):
+    path = tmp_path / "v1.sqlite"
+    with Store(path) as s:  # today's schema, then taken back to schema 1 (no publication date columns)
+        pass
+    db = sqlite3.connect(path)
+    db.executescript("DROP TABLE findings; DROP TABLE sections; DROP TABLE cells; DROP TABLE reports;" + V0.replace(
+        "agency TEXT NOT NULL, year", "agency_id TEXT NOT NULL, agency TEXT NOT NULL, printed TEXT NOT NULL DEFAULT '', year"
+    ).replace("UNIQUE (agency, year)", "UNIQUE (agency_id, year)").replace(
+        "(7, '甲县乙局', 2023,", "(7, 'B1', '甲县丙局', '甲县乙局', 2023,").replace(
+        "size INTEGER NOT NULL DEFAULT 0, ingested_at TEXT NOT NULL,",
+        "size INTEGER NOT NULL DEFAULT 0, ingested_at TEXT NOT NULL, content_sha TEXT NOT NULL DEFAULT '',").replace(
+        "'2025-01-01');", "'2025-01-01', 'abc');") + "PRAGMA user_version = 1;")
+    db.commit()
+    db.close()
+    with Store(path) as s:
+        r = s.get("B1", 2023)
+        assert (r.agency, r.provenance.printed, r.published) == ("甲县丙局", "甲县乙局", None)
+        r.published, r.published_from = "2024-01-20", "落款"
+        s.put(r)
+        assert s.get("甲县丙局", 2023).published == "2024-01-20"
+        assert s.db.execute("PRAGMA user_version").fetchone()[0] == 2 and s.integrity_ok()

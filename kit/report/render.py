@@ -47,11 +47,12 @@ class _KeepDisplays(Preprocessor):
     """Drop stream output (logs, warnings) and the batch's summary: a report shows what its cells display."""
 
     def preprocess_cell(self, cell, resources, index):  # type: ignore[no-untyped-def]
+        from ..region.documents import REGION_MIME
         from .layout import SUMMARY_MIME
 
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"
-                            and SUMMARY_MIME not in o.get("data", {})]
+                            and not {SUMMARY_MIME, REGION_MIME} & set(o.get("data", {}))]
         return cell, resources
 
 
@@ -269,6 +270,44 @@ def render(parameters: dict[str, Any], outputs: Path, *, to: tuple[str, ...] = F
     nb_path = execute(parameters, folder / "report.ipynb", notebook=notebook or master_notebook(), timeout=timeout)
     paths = {"ipynb": nb_path}
     paths.update(export(nb_path, to))
+    return paths
+
+
+REGION_NOTEBOOK = NOTEBOOK.with_name("region.ipynb")
+
+
+def region_notebook(root: str | Path | None = None) -> Path:
+    """The region notebook a project runs: its own ``notebooks/region.ipynb`` when it has one, else the kit's."""
+    if root is None:
+        from ..config import load
+
+        root = load().root
+    own = Path(root) / "notebooks" / "region.ipynb"
+    return own if own.is_file() else REGION_NOTEBOOK
+
+
+def region_folder(outputs: str | Path, region: str, year: int) -> Path:
+    """``<outputs>/regions/<year>/<safe region>``, checked to lie inside ``outputs``."""
+    from .names import output_dir
+
+    return output_dir(Path(outputs) / "regions", region, year)
+
+
+def render_region(parameters: dict[str, Any], outputs: Path, *, to: tuple[str, ...] = FORMATS,
+                  notebook: Path | None = None, timeout: int | None = None) -> dict[str, Path]:
+    """papermill then nbconvert into ``<outputs>/regions/<year>/<region>/region.{ipynb,html,pdf}``, with
+    问题清单.xlsx always and 通报.docx when ``to`` has docx (the notebook writes them)."""
+    from ..region.documents import NOTICE, PROBLEMS
+    from ..region.params import validate
+
+    parameters = validate(parameters)
+    folder = region_folder(outputs, str(parameters["region"]), int(parameters["year"]))
+    parameters = {**parameters, "outputs": str(folder), "notice": "docx" in to}
+    nb_path = execute(parameters, folder / "region.ipynb", notebook=notebook or region_notebook(), timeout=timeout)
+    paths = {"ipynb": nb_path, "xlsx": folder / PROBLEMS}
+    if "docx" in to:
+        paths["docx"] = folder / NOTICE
+    paths.update(export(nb_path, tuple(t for t in to if t != "docx")))
     return paths
 
 
