@@ -11,7 +11,7 @@ from typing import Any
 from ..findings import finding_keys
 from ..model import Report
 from ..registry import Registry
-from .data import RegionYear, consolidated_differences, load_region, rollup, trend_rows
+from .data import Member, RegionYear, consolidated_differences, load_region, rollup, trend_rows
 from .notice import AgencyProblems, Notice, RankRow
 from .problems import ProblemRow
 from .scoring import Score, load_scheme, score
@@ -95,20 +95,30 @@ def notice(view: RegionView, *, issuer: str | None = None, date: str | None = No
             + (f"按《{view.scheme['name']}》评分，{'、'.join(s.agency for s in best)}得分最高（{best[0].score:g}分）。"
                if best else ""))
     ranking = tuple(RankRow(s.rank, s.agency, s.score, s.summary()) for s in view.scores)
-    problems = tuple(AgencyProblems(m.agency.name, tuple(f.message for f in m.findings if f.severity in ("error", "warning"))
-                                    or (("年度报告未发布。",) if not m.present else ()))
+    problems = tuple(AgencyProblems(m.agency.name, tuple(_facts(view, m) + [f.message for f in m.findings
+                                                                            if f.severity in ("error", "warning")]))
                      for m in ry.members)
     return Notice(view.region, view.year, issuer or f"{view.region}政务公开办公室", date, text, ranking,
                   tuple(p for p in problems if p.problems), correct_by)
+
+
+def _facts(view: RegionView, m: Member) -> list[str]:
+    """What the notice and the problem list say of a member beyond its findings: missing, or late."""
+    if not m.present:
+        return [f"{view.year}年度报告未发布。"]
+    if m.late(view.ry.deadline) and m.report:
+        return [f"{view.year}年度报告于{m.report.published}发布，晚于截止日{view.ry.deadline.isoformat()}。"]
+    return []
 
 
 def problem_rows(view: RegionView) -> list[ProblemRow]:
     """One row per error or warning of every member, with its stable key; a missing report is a row too."""
     rows = []
     for m in view.ry.members:
-        if not m.present:
-            rows.append(ProblemRow(f"{m.agency.id}/{view.year}/missing", view.region, m.agency.name, view.year,
-                                   "missing", "error", "", f"{view.year}年度报告未发布。"))
+        for fact, text in zip(("missing", "late"), _facts(view, m)) if not m.present else (
+                [("late", t) for t in _facts(view, m)]):
+            rows.append(ProblemRow(f"{m.agency.id}/{view.year}/{fact}", view.region, m.agency.name, view.year,
+                                   fact, "error" if fact == "missing" else "warning", "", text))
         for f, key in zip(m.findings, view.keys.get(m.agency.id, [])):
             if f.severity in ("error", "warning"):
                 rows.append(ProblemRow(key, view.region, m.agency.name, view.year, f.rule, f.severity,
