@@ -37,6 +37,7 @@ from .report.render import FORMATS, NOTEBOOK, _atomic_write, with_embedded_font
 from .store import Store
 
 STATE = ".xxgk"
+REGION_EXTRA = ("docx", "xlsx")  # a region job always writes its notice and problem list
 
 
 @dataclass
@@ -49,6 +50,8 @@ class Job:
     fingerprint: str = ""
     parts: dict[str, str] = field(default_factory=dict)  # kit.fingerprint.PARTS -> digest
     agency_id: str = ""              # the agency's identity in the store
+    kind: str = "agency"             # or "region": a region-year report (kit/notebooks/region.ipynb)
+    notebook: str = ""               # the notebook run, when not the batch's agency notebook
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -97,9 +100,15 @@ def plan(store: str | Path, outputs: str | Path, *, agencies: tuple[str, ...] = 
             if registry:
                 for params in raw:
                     params["registry"] = str(Path(registry).resolve())
-        keys = {params["agency"]: min(wanted(s, (params["agency"],), reg) or {params["agency"]}) for params in raw}
+        keys = {params["agency"]: min(wanted(s, (params["agency"],), reg) or {params["agency"]})
+                for params in raw if "region" not in params}
     jobs = []
+    if reg is not None and reg.declared and not params_dir and not agencies:
+        jobs += _region_jobs(reg, store, registry, outputs, years)
     for params in raw:
+        if "region" in params:
+            jobs.append(_region_job(params, outputs))
+            continue
         params = validate(params)
         key = keys[params["agency"]]
         if (want is not None and key not in want) or (years and params["year"] not in years):
@@ -107,6 +116,33 @@ def plan(store: str | Path, outputs: str | Path, *, agencies: tuple[str, ...] = 
         shown = names.get(key, params["agency"])
         folder = output_dir(outputs, shown, params["year"])
         jobs.append(Job(shown, params["year"], params, str(folder), f"{params['year']}/{folder.name}", agency_id=key))
+    return jobs
+
+
+def _region_job(params: dict[str, Any], outputs: Path) -> Job:
+    from .region.params import validate as validate_region
+    from .report.render import region_folder
+
+    params = validate_region(params)
+    folder = region_folder(outputs, params["region"], params["year"])
+    return Job(params["region"], params["year"], {**params, "outputs": str(folder)}, str(folder),
+               f"regions/{params['year']}/{folder.name}", kind="region")
+
+
+def _region_jobs(reg: Any, store: str, registry: str | Path | None, outputs: Path,
+                 years: tuple[int, ...]) -> list[Job]:
+    """A job per declared region and year in which any of its agencies has a stored report."""
+    stored: dict[str, set[int]] = {}
+    with Store(store, create=False) as s:
+        for k, y, _ in s.entries():
+            stored.setdefault(k, set()).add(y)
+    jobs = []
+    for region in reg.declared:
+        held = set().union(*(stored.get(a.id, set()) | stored.get(a.name, set()) for a in reg.members(region.name)))
+        for year in sorted(held):
+            if not years or year in years:
+                jobs.append(_region_job({"region": region.name, "year": year, "store": store,
+                                         "registry": str(Path(registry).resolve()) if registry else None}, outputs))
     return jobs
 
 
@@ -121,7 +157,8 @@ class Manifest:
         self.entries: dict[str, dict[str, Any]] = {}
         if self.path.exists():
             try:
-                self.entries = {e["key"]: e for e in json.loads(self.path.read_text(encoding="utf-8"))["reports"]}
+                doc = json.loads(self.path.read_text(encoding="utf-8"))
+                self.entries = {e["key"]: e for e in doc["reports"] + doc.get("regions", [])}
             except (ValueError, KeyError):
                 self.entries = {}  # unreadable: everything reruns, nothing is lost
         if self.journal.exists():
@@ -148,7 +185,8 @@ class Manifest:
             why = ["fingerprint"]  # recorded by an older kit, without its parts
         if e and e.get("status") != "done":
             why.append("not done last time" if e.get("status") == "stopped" else "failed last time")
-        if e and not all((self.outputs / e.get("outputs", {}).get(f, "-")).exists() for f in to):
+        wanted = (*to, *REGION_EXTRA) if job.kind == "region" else to
+        if e and not all((self.outputs / e.get("outputs", {}).get(f, "-")).exists() for f in wanted):
             why.append("outputs missing")
         return why
 
@@ -164,8 +202,10 @@ class Manifest:
         return gone
 
     def save(self) -> None:
+        entries = sorted(self.entries.values(), key=lambda e: (e["year"], e["agency"]))
         doc = {"generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "kit_version": __version__,
-               "reports": sorted(self.entries.values(), key=lambda e: (e["year"], e["agency"]))}
+               "reports": [e for e in entries if e.get("kind", "agency") != "region"],
+               "regions": [e for e in entries if e.get("kind") == "region"]}
         _atomic_write(self.path, json.dumps(doc, ensure_ascii=False, indent=1))
         _atomic_write(self.outputs / "index.html", with_embedded_font(index_html(doc)))
         self.journal.unlink(missing_ok=True)
@@ -244,12 +284,23 @@ def run_job(job: dict[str, Any], to: tuple[str, ...], outputs: str) -> dict[str,
                              "fingerprint": job["fingerprint"], "parts": job["parts"], "outputs": {}, "findings": {}}
     root = Path(outputs).resolve()
     err_file = folder / "report.error.txt"
+    region = job.get("kind") == "region"
+    if region:
+        entry.update(kind="region", region=job["agency"])
     try:
-        nb = _kernel().execute(job["params"], folder / "report.ipynb", notebook=Path(job.get("notebook") or NOTEBOOK),
+        name = "region.ipynb" if region else "report.ipynb"
+        params = {**job["params"], "notice": True} if region else job["params"]
+        nb = _kernel().execute(params, folder / name, notebook=Path(job.get("notebook") or NOTEBOOK),
                                timeout=job.get("timeout"))
         paths = {"ipynb": nb, **export(nb, to)}
+        if region:
+            from .region.documents import NOTICE, PROBLEMS
+
+            paths.update(docx=folder / NOTICE, xlsx=folder / PROBLEMS)
+            entry.update(_region_counts(nb))
         entry["outputs"] = {k: str(Path(v).resolve().relative_to(root)) for k, v in paths.items()}
-        entry["findings"], entry["format"] = _counts(nb)
+        if not region:
+            entry["findings"], entry["format"] = _counts(nb)
         entry["status"] = "done"
         err_file.unlink(missing_ok=True)
     except BatchStopped:
@@ -267,6 +318,19 @@ def run_job(job: dict[str, Any], to: tuple[str, ...], outputs: str) -> dict[str,
     entry["seconds"] = round(time.perf_counter() - t0, 3)
     entry["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     return entry
+
+
+def _region_counts(nb: Path) -> dict[str, Any]:
+    """The region notebook's hidden summary: expected, present, late, findings."""
+    from .region.documents import REGION_MIME
+
+    doc = json.loads(nb.read_text(encoding="utf-8"))
+    for cell in doc.get("cells", []):
+        for out in cell.get("outputs", []):
+            if REGION_MIME in out.get("data", {}):
+                found = dict(out["data"][REGION_MIME])
+                return {k: found[k] for k in ("expected", "present", "late", "findings")}
+    raise RenderError(f"{nb} has no region summary ({REGION_MIME})", notebook=nb)
 
 
 def _counts(nb: Path) -> tuple[dict[str, int], str]:
@@ -302,13 +366,16 @@ def run(jobs: list[Job], outputs: str | Path, *, workers: int | None = None, to:
     from .config import load
     from .fingerprint import fingerprint_jobs
 
-    from .report.render import master_notebook
+    from .report.render import master_notebook, region_notebook
 
     outputs = Path(outputs).resolve()
     t0 = time.perf_counter()
     summary = Summary()
     root = (root or load().root).resolve()
     notebook = Path(notebook) if notebook else master_notebook(root)
+    for job in jobs:
+        if job.kind == "region":
+            job.notebook = str(region_notebook(root).resolve())
     fingerprint_jobs(jobs, notebook, root)
     if dry_run:
         manifest = Manifest(outputs)
@@ -324,9 +391,11 @@ def run(jobs: list[Job], outputs: str | Path, *, workers: int | None = None, to:
         summary.skipped = len(jobs) - len(todo)
         recorded: set[str] = set()
         try:
-            if todo:
-                _run_todo(todo, to, outputs, workers, scheduler, notebook, progress, manifest, summary,
-                          recorded, on_result, timeout)
+            # region reports after the agency reports they show and link to
+            for phase in ([j for j in todo if j.kind != "region"], [j for j in todo if j.kind == "region"]):
+                if phase:
+                    _run_todo(phase, to, outputs, workers, scheduler, notebook, progress, manifest, summary,
+                              recorded, on_result, timeout)
         except BatchStopped as stop:
             # keep what finished, record the rest as not done (the next batch runs them), say so
             for job in todo:
@@ -379,7 +448,7 @@ def _execute(todo: list[Job], to: tuple[str, ...], outputs: Path, workers: int |
              scheduler: str | None, notebook: Path, timeout: int | None) -> Generator[dict[str, Any], None, None]:
     """Results as jobs finish. However the consumer stops (a signal, an error), the finally clauses
     leave no worker and no kernel running."""
-    payload = [{**j.to_dict(), "notebook": str(notebook.resolve()), "timeout": timeout} for j in todo]
+    payload = [{**j.to_dict(), "notebook": j.notebook or str(notebook.resolve()), "timeout": timeout} for j in todo]
     if scheduler:
         from distributed import Client, as_completed
 

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 PARTS = ("code", "environment", "parameters", "data")
 LIBRARIES = ("pylopdf-fonts-zh-cn", "papermill", "nbconvert", "matplotlib", "weasyprint", "fonttools", "pillow")
 KIT = Path(__file__).resolve().parent
-CODE_SUFFIXES = {".py", ".json", ".css", ".html", ".ipynb"}
-PATH_PARAMETERS = ("store", "registry")
+CODE_SUFFIXES = {".py", ".json", ".css", ".html", ".ipynb", ".yaml"}
+PATH_PARAMETERS = ("store", "registry", "scoring", "outputs")
 
 
 def _digest(lines: Iterable[str]) -> str:
@@ -92,6 +92,10 @@ def fingerprint_jobs(jobs: list["Job"], notebook: Path, root: Path) -> None:
             for (a, y), sha in sorted(hashes[st].items()):
                 years.setdefault((st, a), []).append((y, sha))
         stored = hashes[st]
+        if job.kind == "region":
+            _region_parts(job, stored, registries, code_digest(Path(job.notebook).resolve()) if job.notebook else code,
+                          env, root)
+            continue
         key = job.agency_id or job.agency
         deps = [f"{y}:{sha}" for y, sha in years.get((st, key), []) if y <= job.year]
         reg_path = job.params.get("registry")
@@ -105,6 +109,29 @@ def fingerprint_jobs(jobs: list["Job"], notebook: Path, root: Path) -> None:
         job.parts = {"code": code, "environment": env, "parameters": parameters_digest(job.params, root),
                      "data": _digest(deps)}
         job.fingerprint = _digest(f"{k}:{job.parts[k]}" for k in PARTS)
+
+
+def _region_parts(job: "Job", stored: dict[tuple[str, int], str], registries: dict[str, Registry], code: str,
+                  env: str, root: Path) -> None:
+    """A region-year reads every year of its agencies (the trend), their registry entries, the
+    regions' rows and the scoring scheme."""
+    from .region.scoring import DEFAULT
+
+    reg_path = job.params.get("registry")
+    deps: list[str] = []
+    if reg_path:
+        reg = registries.get(reg_path) or registries.setdefault(reg_path, Registry.load(reg_path))
+        members = reg.members(job.agency)
+        ids = {a.id for a in members} | {a.name for a in members}
+        deps += sorted(_entry(a) for a in members)
+        deps += sorted(f"region:{r.id}:{r.name}:{r.parent}" for r in reg.declared)
+        deps += sorted(f"{a}:{y}:{sha}" for (a, y), sha in stored.items() if a in ids)
+    given = job.params.get("scoring")
+    scheme = DEFAULT if given in (None, "", "default") else Path(given)
+    deps.append("scoring:" + (hashlib.sha256(scheme.read_bytes()).hexdigest() if scheme.is_file() else "absent"))
+    job.parts = {"code": code, "environment": env, "parameters": parameters_digest(job.params, root),
+                 "data": _digest(deps)}
+    job.fingerprint = _digest(f"{k}:{job.parts[k]}" for k in PARTS)
 
 
 def changed(before: dict[str, Any] | None, parts: dict[str, str]) -> list[str]:

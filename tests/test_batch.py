@@ -233,3 +233,35 @@ def test_an_alias_added_after_ingest_relinks_and_reruns_exactly_the_affected_rep
     assert len(manifest["reports"]) == 8 and "青禾县公共安全管理局" not in (out / "index.html").read_text(encoding="utf-8")
     html = (out / "2023" / "青禾县公安局" / "report.html").read_text(encoding="utf-8")
     assert "青禾县公共安全管理局" in html  # the printed name, in the provenance
+
+
+def test_region_jobs_run_after_the_agency_jobs_and_rerun_on_what_they_read(small_store, tmp_path):
+    from kit.registry import Registry
+
+    reg = small_store.parent / "d" / "registry.csv"
+    assert [r.name for r in Registry.load(reg).declared] == ["禾川市", "青禾县", "溪口县"]
+    out = tmp_path / "out"
+    order: list[str] = []
+    summary = run(plan(small_store, out, registry=reg), out, to=("html",), progress=False, workers=2, root=tmp_path,
+                  on_result=lambda e: order.append(e["key"]))
+    regions = ["regions/2023/禾川市", "regions/2023/青禾县", "regions/2024/禾川市", "regions/2024/青禾县"]
+    assert (summary.done, summary.failed) == (10, 0) and sorted(order[-4:]) == regions  # 溪口县 has no report here
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    entry = {e["key"]: e for e in manifest["regions"]}["regions/2024/青禾县"]
+    assert (entry["expected"], entry["present"], entry["late"]) == (31, 3, 0)  # the registry expects all 31
+    assert set(entry["outputs"]) == {"ipynb", "html", "docx", "xlsx"}
+    assert (out / entry["outputs"]["docx"]).exists() and len(manifest["reports"]) == 6
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "regions/2024/" in index and "地区汇总" in index
+    # nothing changed: nothing runs; another scoring scheme: the region reports only
+    assert run(plan(small_store, out, registry=reg), out, to=("html",), progress=False, root=tmp_path,
+               dry_run=True).planned == []
+    scheme = tmp_path / "scheme.yaml"
+    scheme.write_text("name: 另一方案\npoints: 5\ndeductions:\n  - {label: 未发布, fact: missing, points: 5}\n",
+                      encoding="utf-8")
+    jobs = plan(small_store, out, registry=reg)
+    for j in jobs:
+        if j.kind == "region":
+            j.params["scoring"] = str(scheme)
+    planned = run(jobs, out, to=("html",), progress=False, root=tmp_path, dry_run=True).planned
+    assert sorted(k for k, _ in planned) == regions and all(why == ["parameters", "data"] for _, why in planned)
