@@ -90,8 +90,16 @@ def plan(store: str | Path, outputs: str | Path, *, agencies: tuple[str, ...] = 
         names = s.names()
         want = wanted(s, agencies, reg)
         if params_dir:
+            from .region.params import is_region
+
             for p in sorted(Path(params_dir).glob("*.y*ml")):
-                params = load_params(p)
+                if is_region(p):  # a region job: its own parameters (kit.region.params)
+                    import yaml
+
+                    params = dict(yaml.safe_load(p.read_text(encoding="utf-8")))
+                    params.setdefault("registry", str(Path(registry).resolve()) if registry else None)
+                else:
+                    params = load_params(p)
                 params["store"] = str(Path(params.get("store") or store).resolve())
                 raw.append(params)
         else:
