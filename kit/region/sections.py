@@ -72,11 +72,16 @@ def rollup_html(view: RegionView) -> str:
             f"任一单元格最少由 {min(view.contributors.values(), default=0)} 家、最多由 "
             f"{max(view.contributors.values(), default=0)} 家单位的数字相加。</p>" + tables)
     if view.differences:
-        rows = [[esc(d["agency"]), esc(d["cell"]), number_text(d["printed"]), number_text(d["sum"]),
-                 number_text(d["difference"]), f'{d["children"]}/{d["expected"]}'] for d in view.differences]
+        by_agency: dict[str, list[dict[str, Any]]] = {}
+        for d in view.differences:
+            by_agency.setdefault(d["agency"], []).append(d)
+        rows = [[esc(a), str(len(ds)), f'{ds[0]["children"]}/{ds[0]["expected"]}',
+                 esc("；".join(f'{d["cell"]} 所填 {number_text(d["printed"])}、之和 {number_text(d["sum"])}'
+                               for d in ds[:4]) + (f" 等 {len(ds)} 处" if len(ds) > 4 else ""))]
+                for a, ds in by_agency.items()]
         body += "<h3>汇总报告与所属单位之和不一致的单元格</h3>" + _table(
-            ["汇总报告", "单元格", "汇总报告所填", "所属单位之和", "差额", "参与相加的单位"], rows) + _caption(
-            "汇总报告（如县政府报告）应等于其所属单位报告之和：差额不为零的单元格需核实哪一方填错。")
+            ["汇总报告", "不一致的单元格数", "参与相加的单位", "单元格：汇总报告所填、所属单位之和"], rows, wrap=(3,)) + _caption(
+            "汇总报告（如县政府报告）应等于其所属单位报告之和：不一致的单元格需核实哪一方填错（全部单元格见问题清单）。")
     else:
         body += _caption("汇总报告与所属单位报告之和逐格一致（或本区域没有汇总报告）。")
     return _section("rollup", "二、汇总", body)
@@ -123,16 +128,16 @@ def scores_html(view: RegionView) -> str:
             for s in view.scores]
     ranked = _table(["名次", "单位", "得分", "扣分情况"], rows, wrap=(3,))
     detail = []
-    for s in view.scores:
-        for d in s.deductions:
-            why = "；".join(w[:90] + ("…" if len(w) > 90 else "") for w in d.why[:3]) + (
-                f" 等 {len(d.why)} 项" if len(d.why) > 3 else "")
-            detail.append([esc(s.agency), esc(d.label), f"−{d.points:g}", esc(why)])
+    for sc in view.scores:
+        if sc.deductions:
+            why = "；".join(f"{d.label}：" + "、".join(w[:60] + ("…" if len(w) > 60 else "") for w in d.why[:2])
+                           + (f" 等 {len(d.why)} 项" if len(d.why) > 2 else "") for d in sc.deductions)
+            detail.append([esc(sc.agency), esc(why)])
     scheme = view.scheme
     body = (f"<p>评分方案：{esc(scheme['name'])}（满分 {scheme['points']:g} 分）。</p>"
             + ranked
             + _caption("得分相同的单位名次并列；每项扣分都能在下表找到依据。")
-            + "<h3>扣分依据</h3>" + (_table(["单位", "扣分项", "分值", "依据（问题编号：说明）"], detail, wrap=(3,))
+            + "<h3>扣分依据</h3>" + (_table(["单位", "依据（扣分项：问题编号：说明）"], detail, wrap=(1,))
                                  if detail else "<p>没有扣分。</p>"))
     return _section("scores", "五、评分与排名", body)
 
