@@ -86,14 +86,12 @@ def notice(view: RegionView, *, issuer: str | None = None, date: str | None = No
     missing = [m for m in ry.members if not m.present]
     errors = sum(m.count("error") for m in ry.members)
     with_errors = sum(1 for m in ry.members if m.count("error"))
-    best = [s for s in view.scores if s.rank == 1]
     text = (f"按照政府信息公开工作年度报告检查要求，对{view.region}{len(ry.members)}家单位的{view.year}年度报告进行了检查。"
             f"截至{_cn(ry.deadline.isoformat())}，{len(ry.present)}家单位已发布，发布率{ry.coverage:.1%}"
             + (f"，{len(missing)}家未发布（{'、'.join(m.agency.name for m in missing)}）" if missing else "")
             + (f"；{len(late)}家逾期发布（{'、'.join(m.agency.name for m in late)}）" if late else "")
             + f"。检查发现错误{errors}处，涉及{with_errors}家单位。"
-            + (f"按《{view.scheme['name']}》评分，{'、'.join(s.agency for s in best)}得分最高（{best[0].score:g}分）。"
-               if best else ""))
+            + _ranking_sentence(view))
     ranking = tuple(RankRow(s.rank, s.agency, s.score, s.summary()) for s in view.scores)
     problems = tuple(AgencyProblems(m.agency.name, tuple(_facts(view, m) + [f.message for f in m.findings
                                                                             if f.severity in ("error", "warning")]))
@@ -109,6 +107,23 @@ def _facts(view: RegionView, m: Member) -> list[str]:
     if m.late(view.ry.deadline) and m.report:
         return [f"{view.year}年度报告于{m.report.published}发布，晚于截止日{view.ry.deadline.isoformat()}。"]
     return []
+
+
+def _ranking_sentence(view: RegionView) -> str:
+    """Who scored highest and lowest, by name when few share it, else how many."""
+    scores = view.scores
+    if not scores:
+        return ""
+
+    def who(group: list[Score]) -> str:
+        return "、".join(s.agency for s in group) if len(group) <= 3 else f"{len(group)}家单位"
+
+    top = [s for s in scores if s.score == scores[0].score]
+    text = f"按《{view.scheme['name']}》评分，{who(top)}得分最高（{top[0].score:g}分）"
+    low = [s for s in scores if s.score == scores[-1].score]
+    if low[0].score != top[0].score:
+        text += f"，{who(low)}得分最低（{low[0].score:g}分）"
+    return text + "。"
 
 
 def problem_rows(view: RegionView) -> list[ProblemRow]:
