@@ -128,7 +128,7 @@ def test_renumbered_section_is_read_and_reported():
     text = text.replace("五、存在的主要问题及改进情况", "五、其他工作\n另有说明。\n六、存在的主要问题及改进情况")
     text = text.replace("六、其他需要报告的事项", "七、其他需要报告的事项")
     r = read_text(text, "x.txt")
-    assert "政策解读形式" in r.sections["五"]
+    assert "信息公开方面" in r.sections["五"]
     assert "信息处理费" in r.sections["六"]
     heads = [f for f in r.findings if f.rule == "format.section_heading"]
     assert any("六、存在的主要问题" in f.message for f in heads)

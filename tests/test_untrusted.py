@@ -197,7 +197,7 @@ def test_read_time_limit_arms_an_alarm_on_the_main_thread(tmp_path, monkeypatch)
     real_alarm = signal.alarm
     monkeypatch.setattr(signal, "alarm", lambda s: armed.append(s) or real_alarm(0))
 
-    def overrun(data, path):
+    def overrun(data, path, meta=None):
         signal.raise_signal(signal.SIGALRM)  # what the clock would do after XXGK_READ_SECONDS
         raise AssertionError("the alarm did not stop the reading")
 
