@@ -111,7 +111,9 @@ def test_every_seeded_region_fact_shows_and_nothing_else(city):
 
     facts = json.loads((city / "data" / "errors.json").read_text(encoding="utf-8"))["region_facts"]
     reg = Registry.load(city / "data" / "registry.csv")
-    for year in (2022, 2023, 2024, 2025):
+    from kit.demo import YEARS
+
+    for year in YEARS:
         for region in ("青禾县", "溪口县", "禾川市"):
             view = build(region, year, city / "s.sqlite", reg)
             ry = view.ry
