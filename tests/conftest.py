@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,24 @@ def small_store(tmp_path: Path) -> Path:
         assert not [got.error for got in ingest(paths, s, registry=Registry.load(tmp_path / "d" / "registry.csv"))
                     if got.error]
     return st
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """The system's Chromium through Playwright (nothing downloaded): skipped locally without it, a
+    failure in CI, where .ci/run installs the Debian package."""
+    if CHROMIUM is None:
+        if IN_CI:
+            pytest.fail("CI: no chromium on PATH (.ci/run installs the Debian package)")
+        pytest.skip("needs the chromium browser (apt-get install chromium); CI runs these")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -18,9 +18,6 @@ import pytest
 from kit.report.index import PAGE_SIZE, index_html
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 YEARS = tuple(range(2018, 2025))
 COUNTIES = [a + b for a in "青白云临安永" for b in ("禾县", "石区", "川市", "山县", "水县")]  # 30
 DEPARTMENTS = [a + b for a in ("", "市场", "城乡", "农业", "数据")
@@ -56,20 +53,6 @@ def big_doc() -> dict[str, Any]:
                             "docx": f"regions/{y}/{county}/通报.docx", "xlsx": f"regions/{y}/{county}/问题清单.xlsx"}}
                for i, county in enumerate(COUNTIES[:5]) for y in YEARS]
     return {"generated_at": "2025-02-01T08:00:00+00:00", "kit_version": "0.1.0", "reports": reports, "regions": regions}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail("CI: no chromium on PATH (.ci/run installs the Debian package)")
-        pytest.skip("needs the chromium browser (apt-get install chromium); CI runs these")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

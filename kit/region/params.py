@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
-from ..errors import ParameterError
-from ..report.params import SAFE_TEXT
+from ..report.params import SAFE_TEXT, checked
 
 SECTIONS = ["coverage", "rollup", "findings", "copying", "scores", "trend"]
 DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -38,21 +36,7 @@ DEFAULTS: dict[str, Any] = {"store": None, "registry": None, "scoring": None, "d
 
 def validate(params: dict[str, Any]) -> dict[str, Any]:
     """Parameters with defaults filled in; raises ParameterError naming every bad parameter."""
-    problems = []
-    for err in sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(params), key=lambda e: list(e.path)):
-        where = ".".join(str(p) for p in err.path) or "parameters"
-        if err.validator == "additionalProperties":
-            problems.append(f"{err.message} (allowed: {', '.join(SCHEMA['properties'])})")
-        elif err.validator == "pattern" and err.schema.get("pattern") == DATE:
-            problems.append(f"{where}: {err.instance!r} is not a date (YYYY-MM-DD)")
-        elif err.validator == "pattern":
-            problems.append(f"{where}: {err.instance!r} contains a quote, backslash, backtick or control character, "
-                            "which cannot be passed to the notebook safely")
-        else:
-            problems.append(f"{where}: {err.message}")
-    if problems:
-        raise ParameterError(problems)
-    return {**DEFAULTS, **params}
+    return checked(params, SCHEMA, DEFAULTS)
 
 
 def is_region(path: str | Path) -> bool:

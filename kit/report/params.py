@@ -41,13 +41,20 @@ DEFAULTS: dict[str, Any] = {"store": None, "strict": False, "registry": None, "p
 
 def validate(params: dict[str, Any]) -> dict[str, Any]:
     """Parameters with defaults filled in; raises ParameterError naming every bad parameter."""
-    validator = jsonschema.Draft202012Validator(SCHEMA)
+    return checked(params, SCHEMA, DEFAULTS)
+
+
+def checked(params: dict[str, Any], schema: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """``params`` against a notebook's ``schema``, with ``defaults`` filled in; every problem named."""
+    validator = jsonschema.Draft202012Validator(schema)
     problems = []
     for err in sorted(validator.iter_errors(params), key=lambda e: list(e.path)):
         where = ".".join(str(p) for p in err.path) or "parameters"
         if err.validator == "additionalProperties":
-            allowed = ", ".join(SCHEMA["properties"])
+            allowed = ", ".join(schema["properties"])
             problems.append(f"{err.message} (allowed: {allowed})")
+        elif err.validator == "pattern" and err.schema.get("pattern") != SAFE_TEXT:
+            problems.append(f"{where}: {err.instance!r} does not have the form {err.schema['pattern']}")
         elif err.validator == "pattern":
             problems.append(f"{where}: {err.instance!r} contains a quote, backslash, backtick or control character, "
                             "which cannot be passed to the notebook safely")
@@ -55,7 +62,7 @@ def validate(params: dict[str, Any]) -> dict[str, Any]:
             problems.append(f"{where}: {err.message}")
     if problems:
         raise ParameterError(problems)
-    return {**DEFAULTS, **params}
+    return {**defaults, **params}
 
 
 def load(path: str | Path) -> dict[str, Any]:
