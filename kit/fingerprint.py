@@ -113,7 +113,7 @@ def fingerprint_jobs(jobs: list["Job"], notebook: Path, root: Path) -> None:
 
 def _region_parts(job: "Job", stored: dict[tuple[str, int], str], registries: dict[str, Registry], code: str,
                   env: str, root: Path) -> None:
-    """A region-year reads every year of its agencies (the trend), their registry entries, the
+    """A region-year reads its agencies' years up to its own (the trend), their registry entries, the
     regions' rows and the scoring scheme."""
     from .region.scoring import DEFAULT
 
@@ -125,7 +125,7 @@ def _region_parts(job: "Job", stored: dict[tuple[str, int], str], registries: di
         ids = {a.id for a in members} | {a.name for a in members}
         deps += sorted(_entry(a) for a in members)
         deps += sorted(f"region:{r.id}:{r.name}:{r.parent}" for r in reg.declared)
-        deps += sorted(f"{a}:{y}:{sha}" for (a, y), sha in stored.items() if a in ids)
+        deps += sorted(f"{a}:{y}:{sha}" for (a, y), sha in stored.items() if a in ids and y <= job.year)
     given = job.params.get("scoring")
     scheme = DEFAULT if given in (None, "", "default") else Path(given)
     deps.append("scoring:" + (hashlib.sha256(scheme.read_bytes()).hexdigest() if scheme.is_file() else "absent"))

@@ -116,7 +116,7 @@ def test_peers_rerun_when_a_peer_changes(tmp_path):
     # the agency itself, its two peers' 2024 reports (they compare with it) and the county's (declared the
     # sum of its departments: its aggregation check reads them); not 2023
     assert sorted(seen) == ["2024/青禾县人民政府", "2024/青禾县住房和城乡建设局", "2024/青禾县公安局",
-                            "2024/青禾县自然资源局"]
+                            "2024/青禾县自然资源局", "regions/2024/禾川市", "regions/2024/青禾县"]  # and its regions' 2024
     html = (out / "2024" / "青禾县公安局" / "report.html").read_text(encoding="utf-8")
     assert "同级比较（3个机关）" in html
 

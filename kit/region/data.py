@@ -142,16 +142,16 @@ def consolidated_differences(ry: RegionYear, registry: Registry) -> list[dict[st
     return out
 
 
-def trend_rows(region: str, store: str | Path | None, registry: Registry) -> list[dict[str, Any]]:
-    """The region's totals for every stored year: applications, disclosure and correction rates, and
-    表二 decisions per format version (never joined across versions)."""
+def trend_rows(region: str, store: str | Path | None, registry: Registry, upto: int | None = None) -> list[dict[str, Any]]:
+    """The region's totals for every stored year (up to ``upto``): applications, disclosure and
+    correction rates, and 表二 decisions per format version (never joined across versions)."""
     from ..report.data import HEADLINE
     from ..schema import total
 
     members = [a for a in registry.members(region) if not a.aggregate]
     rows = []
     with Store(store, create=False) as s:
-        years = sorted({y for _, y, _ in s.entries()})
+        years = sorted({y for _, y, _ in s.entries() if upto is None or y <= upto})
         for year in years:
             version = version_for_year(year)
             reports = [r for a in members if (r := stored(s, a, year)) is not None and r.format == version]

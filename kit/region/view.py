@@ -56,7 +56,7 @@ def build(region: str, year: int, store: str | Path | None, registry: str | Path
         m.findings += found.get(m.report.key or "", []) if m.report else []
     total, counts = rollup(ry)
     view = RegionView(ry, reg, scheme, score(ry, scheme), total, counts, consolidated_differences(ry, reg),
-                      copied_pairs(reports), trend_rows(region, store, reg))
+                      copied_pairs(reports), trend_rows(region, store, reg, upto=int(year)))
     view.keys = {m.agency.id: finding_keys(m.agency.id, ry.year, m.findings) for m in ry.members}
     return view
 
