@@ -139,9 +139,10 @@ def test_dry_run_names_what_changed_and_a_moved_project_reruns_nothing(small_sto
         return dict(s.planned)
 
     before = dry()
-    assert len(before) == 6 and all(why == ["new"] for why in before.values())
+    # 2 departments and the county, 2 years; the region reports of the county and the city, 2 years
+    assert len(before) == 10 and all(why == ["new"] for why in before.values())
     first = run(plan(store, out, registry=reg), out, to=("html",), progress=False, workers=2, root=project)
-    assert (first.done, first.failed) == (6, 0)
+    assert (first.done, first.failed) == (10, 0)
     assert dry() == {}
     # the project moved to another folder: paths in fingerprints are relative to it, so nothing reruns
     moved = tmp_path / "elsewhere" / "proj"
@@ -155,7 +156,7 @@ def test_dry_run_names_what_changed_and_a_moved_project_reruns_nothing(small_sto
     charts.write_text(charts.read_text(encoding="utf-8").replace("figsize=(7, 3.2)", "figsize=(7, 3.3)"), "utf-8")
     monkeypatch.setattr(fp, "KIT", kit_copy)
     fp.code_digest.cache_clear()
-    assert dry(moved) == {key: ["code"] for key in dry(moved)} and len(dry(moved)) == 6
+    assert dry(moved) == {key: ["code"] for key in dry(moved)} and len(dry(moved)) == 10
     monkeypatch.undo()
     fp.code_digest.cache_clear()
     # another library version: the environment
@@ -173,7 +174,7 @@ def test_dry_run_names_what_changed_and_a_moved_project_reruns_nothing(small_sto
                                        r.agencies[1].parent)
     r.save(moved / "data" / "registry.csv")
     changed = dry(moved)
-    assert set(map(tuple, changed.values())) == {("data",)} and len(changed) == 6
+    assert set(map(tuple, changed.values())) == {("data",)} and len(changed) == 10  # the regions read it too
 
 
 def test_the_index_counts_what_the_notebook_found_with_the_aggregation(small_store, tmp_path):
@@ -221,16 +222,19 @@ def test_an_alias_added_after_ingest_relinks_and_reruns_exactly_the_affected_rep
     assert main([*batch, "--dry-run"]) == 0
     dry = capsys.readouterr()
     would = sorted(line.split()[2].rstrip(":") for line in dry.out.splitlines() if line.startswith("would run"))
-    # the re-linked report itself (now under its agency), the agency's next year (its history grew), and
-    # what compares with it in 2023: its two peers and the county (declared the sum of its departments)
+    # the re-linked report itself (now under its agency), the agency's next year (its history grew), what
+    # compares with it in 2023 (its two peers and the county, declared the sum of its departments), and the
+    # region reports of the county and the city from 2023 on (the agency's years up to theirs changed)
     assert would == ["2023/青禾县人民政府", "2023/青禾县住房和城乡建设局", "2023/青禾县公安局", "2023/青禾县自然资源局",
-                     "2024/青禾县公安局"]
+                     "2024/青禾县公安局", "regions/2023/禾川市", "regions/2023/青禾县", "regions/2024/禾川市",
+                     "regions/2024/青禾县"]
     assert "would remove 2023/青禾县公共安全管理局" in dry.err
     assert main(batch) == 0
-    assert "batch: 5 done, 3 skipped, 0 failed" in capsys.readouterr().out
+    assert "batch: 9 done, 3 skipped, 0 failed" in capsys.readouterr().out
     assert not (out / "2023" / "青禾县公共安全管理局").exists()
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert len(manifest["reports"]) == 8 and "青禾县公共安全管理局" not in (out / "index.html").read_text(encoding="utf-8")
+    assert len(manifest["reports"]) == 8 and len(manifest["regions"]) == 4
+    assert "青禾县公共安全管理局" not in (out / "index.html").read_text(encoding="utf-8")
     html = (out / "2023" / "青禾县公安局" / "report.html").read_text(encoding="utf-8")
     assert "青禾县公共安全管理局" in html  # the printed name, in the provenance
 

@@ -54,7 +54,8 @@ def test_init_then_demo_render_and_batch_from_the_installed_kit(installed, tmp_p
     assert {p.name for p in proj.iterdir()} == {"xxgk.toml", "inbox", "params"}
     res = _xxgk(installed, proj, "demo", "--departments", "1", "--year", "2024", "--to", "html")
     assert res.returncode == 0, res.stderr
-    assert "2 done" in res.stdout and (proj / "outputs" / "index.html").is_file()
+    # the department and the county, and the region reports of the county and the city
+    assert "4 done" in res.stdout and (proj / "outputs" / "index.html").is_file()
     # the notebook that ran is the installed kit's, not the checkout's
     nb = json.loads((proj / "outputs" / "2024" / "青禾县自然资源局" / "report.ipynb").read_text(encoding="utf-8"))
     assert str(where / "venv") in nb["metadata"]["papermill"]["input_path"]
@@ -82,4 +83,5 @@ def test_a_project_copy_of_the_notebook_is_the_one_run(installed, tmp_path):
     own.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
     res = _xxgk(installed, tmp_path / "proj", "batch", "--dry-run", "--registry", "data/demo/registry.csv",
                 "--to", "html")
-    assert "dry run: 2 would run, 0 unchanged" in res.stdout and "code" in res.stdout, res.stdout + res.stderr
+    # the agency reports run the project's notebook; the region reports run the kit's region notebook
+    assert "dry run: 2 would run, 2 unchanged" in res.stdout and "code" in res.stdout, res.stdout + res.stderr

@@ -7,12 +7,11 @@ what it was taken for, so a score can be traced to the finding or fact behind it
 """
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # see kit.report.params
+from ..report import params as _params  # noqa: F401  (first: it keeps a slow jsonschema import out)
 
 import jsonschema  # noqa: E402
 import yaml  # noqa: E402
@@ -48,7 +47,7 @@ SCHEMA: dict[str, Any] = {
 
 def load_scheme(path: str | Path | None = None) -> dict[str, Any]:
     """A scoring scheme, validated (``None`` or ``"default"``: the kit's)."""
-    p = DEFAULT if path in (None, "", "default") else Path(path)  # type: ignore[arg-type]
+    p = DEFAULT if path is None or str(path) in ("", "default") else Path(path)
     try:
         scheme = yaml.safe_load(p.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as e:
