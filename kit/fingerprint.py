@@ -124,7 +124,9 @@ def _region_parts(job: "Job", stored: dict[tuple[str, int], str], registries: di
         members = reg.members(job.agency)
         ids = {a.id for a in members} | {a.name for a in members}
         deps += sorted(_entry(a) for a in members)
-        deps += sorted(f"region:{r.id}:{r.name}:{r.parent}" for r in reg.declared)
+        related = set(reg.chain(job.agency)) if job.agency in reg.regions else set()
+        deps += sorted(f"region:{r.id}:{r.name}:{r.parent}" for r in reg.declared
+                       if r.name in related or job.agency in reg.chain(r.name))  # above it, and below it
         deps += sorted(f"{a}:{y}:{sha}" for (a, y), sha in stored.items() if a in ids and y <= job.year)
     given = job.params.get("scoring")
     scheme = DEFAULT if given in (None, "", "default") else Path(given)

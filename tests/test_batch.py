@@ -125,7 +125,7 @@ def test_dry_run_names_what_changed_and_a_moved_project_reruns_nothing(small_sto
     import shutil
 
     import kit.fingerprint as fp
-    from kit.registry import Registry
+    from kit.registry import Region, Registry
 
     project = tmp_path / "proj"
     (project / "data").mkdir(parents=True)
@@ -167,6 +167,7 @@ def test_dry_run_names_what_changed_and_a_moved_project_reruns_nothing(small_sto
     # reports that use its entry: its peers, and the county it is part of)
     r = Registry.load(moved / "data" / "registry.csv")
     r.agencies.append(type(r.agencies[0])("999", "别处某局", "县直部门", "别的县", ""))
+    r.declared.append(Region("R999", "别的县"))  # a region of its own, outside the city
     r.save(moved / "data" / "registry.csv")
     assert dry(moved) == {}
     r = Registry.load(moved / "data" / "registry.csv")
