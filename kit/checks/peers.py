@@ -7,7 +7,7 @@ agency's own report never runs it, so it depends only on its own, its history's 
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from ..model import Finding, Report
 from . import Context, rule
@@ -23,8 +23,13 @@ def peer_copies(reports: Sequence[Report], *, threshold: float = 0.5) -> dict[st
     and the longest shared passage; both agencies of a pair get one."""
     from ..similarity import copied_pairs
 
-    out: dict[str, list[Finding]] = {r.key or "": [] for r in reports}
-    for p in copied_pairs(reports, threshold=threshold):
+    return findings_of(copied_pairs(reports, threshold=threshold), threshold)
+
+
+def findings_of(pairs: Iterable[Any], threshold: float = 0.5) -> dict[str, list[Finding]]:
+    """The copied_peer findings of pairs already found (:class:`kit.similarity.CopiedPair`), by report key."""
+    out: dict[str, list[Finding]] = {}
+    for p in pairs:
         parts = "、".join(f"第{s}部分" for s in p.sections)
         passage = f"相同段落如“{p.passages[0][:60]}{'…' if len(p.passages[0]) > 60 else ''}”。" if p.passages else ""
         for me, other, other_key in ((p.a, p.b_name, p.b), (p.b, p.a_name, p.a)):

@@ -44,19 +44,20 @@ class RegionView:
 def build(region: str, year: int, store: str | Path | None, registry: str | Path | Registry, *,
           scoring: str | Path | None = None, deadline: str | None = None) -> RegionView:
     """Everything the region notebook shows, computed once."""
-    from ..checks.peers import peer_copies
+    from ..checks.peers import findings_of
     from ..similarity import copied_pairs
 
     reg = registry if isinstance(registry, Registry) else Registry.load(registry)
     scheme = load_scheme(scoring)
     ry = load_region(region, year, store, reg, deadline=deadline)
     reports = [m.report for m in ry.present if m.report is not None]
-    found = peer_copies(reports)
+    pairs = copied_pairs(reports)  # once: the section shows them, each agency's findings name them
+    found = findings_of(pairs)
     for m in ry.present:
         m.findings += found.get(m.report.key or "", []) if m.report else []
     total, counts = rollup(ry)
     view = RegionView(ry, reg, scheme, score(ry, scheme), total, counts, consolidated_differences(ry, reg),
-                      copied_pairs(reports), trend_rows(region, store, reg, upto=int(year)))
+                      pairs, trend_rows(region, store, reg, upto=int(year)))
     view.keys = {m.agency.id: finding_keys(m.agency.id, ry.year, m.findings) for m in ry.members}
     return view
 
