@@ -74,7 +74,10 @@ def wanted(s: Store, agencies: tuple[str, ...], registry: Registry | None = None
     out = set()
     for a in agencies:
         hit = registry.find(a) if registry else None
-        out.add(s.key(hit.id) or s.key(hit.name) if hit else s.key(a) or a)
+        if hit is not None:
+            out.add(s.key(hit.id) or s.key(hit.name))
+        else:
+            out.add(s.key(a) or a)
     return {k for k in out if k}
 
 
@@ -91,31 +94,30 @@ def check_store(store: str | Path | None = None, *, agencies: tuple[str, ...] = 
         want = wanted(s, agencies, registry)
         names = s.names()
         keys = [(a, y) for a, y, _ in s.entries() if (want is None or a in want) and (not years or y in years)]
-        copies = _copies(s, {y for _, y in keys}, registry)
+        # every report of those years, read once: copying is found among them all, the checks run on the chosen
+        reports = {(a, y): s.get(a, y) for a, y, _ in s.entries() if y in {y for _, y in keys}}
+        copies = _copies(reports, registry)
         for a, y in keys:
-            for f in _check(s.get(a, y), s, registry, registry is not None, copies.get((a, y), [])):
+            for f in _check(reports[(a, y)], s, registry, registry is not None, copies.get((a, y), [])):
                 out.append((names[a], y, f))
         if registry is None:
             out += _duplicates(s, {(names[a], y) for a, y in keys})
     return sorted(out, key=lambda t: (RANK.get(t[2].severity, 3), t[0], t[1]))
 
 
-def _copies(s: Store, years: set[int], registry: Registry | None) -> dict[tuple[str, int], list[Finding]]:
-    """copied_peer findings of every stored report of ``years``: compared within each top region of the
-    registry (a city's counties together), else among all agencies of a year."""
+def _copies(reports: dict[tuple[str, int], Report], registry: Registry | None) -> dict[tuple[str, int], list[Finding]]:
+    """copied_peer findings of ``reports``: compared within each top region of the registry (a city's
+    counties together), else among all agencies of a year."""
     from .checks.peers import peer_copies
 
     groups: dict[tuple[str, int], list[Report]] = {}
-    for a, y, _ in s.entries():
-        if y not in years:
-            continue
-        r = s.get(a, y)
+    for (a, y), r in reports.items():
         me = (registry.find(a) or registry.find(r.agency or "")) if registry else None
         top = registry.chain(me.region)[-1] if me is not None and me.region and registry is not None else ""
         groups.setdefault((top, y), []).append(r)
     out: dict[tuple[str, int], list[Finding]] = {}
-    for (_, y), reports in groups.items():
-        for key, found in peer_copies(reports).items():
+    for (_, y), group in groups.items():
+        for key, found in peer_copies(group).items():
             out[(key, y)] = found
     return out
 

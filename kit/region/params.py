@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from ..report.params import SAFE_TEXT, checked
+from ..report.params import PATH, SAFE_TEXT, checked
 
 SECTIONS = ["coverage", "rollup", "findings", "copying", "scores", "trend"]
 DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -18,14 +18,14 @@ SCHEMA: dict[str, Any] = {
     "properties": {
         "region": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": SAFE_TEXT},
         "year": {"type": "integer", "minimum": 2008, "maximum": 2100},
-        "store": {"type": ["string", "null"], "pattern": SAFE_TEXT, "maxLength": 4096},
-        "registry": {"type": ["string", "null"], "pattern": SAFE_TEXT, "maxLength": 4096},
-        "scoring": {"type": ["string", "null"], "pattern": SAFE_TEXT, "maxLength": 4096},
+        "store": PATH,
+        "registry": PATH,
+        "scoring": PATH,
         "deadline": {"type": ["string", "null"], "pattern": DATE},
         "notice_date": {"type": ["string", "null"], "pattern": DATE},
         "correct_by": {"type": ["string", "null"], "pattern": DATE},
         "issuer": {"type": ["string", "null"], "pattern": SAFE_TEXT, "maxLength": 200},
-        "outputs": {"type": ["string", "null"], "pattern": SAFE_TEXT, "maxLength": 4096},
+        "outputs": PATH,
         "notice": {"type": "boolean"},
         "sections": {"type": "array", "uniqueItems": True, "items": {"enum": SECTIONS}},
     },

@@ -94,19 +94,19 @@ def notice(view: RegionView, *, issuer: str | None = None, date: str | None = No
             + f"。检查发现错误{errors}处，涉及{with_errors}家单位。"
             + _ranking_sentence(view))
     ranking = tuple(RankRow(s.rank, s.agency, s.score, s.summary()) for s in view.scores)
-    problems = tuple(AgencyProblems(m.agency.name, tuple(_facts(view, m) + [f.message for f in m.findings
+    problems = tuple(AgencyProblems(m.agency.name, tuple([t for _, t in _facts(view, m)] + [f.message for f in m.findings
                                                                             if f.severity in ("error", "warning")]))
                      for m in ry.members)
     return Notice(view.region, view.year, issuer or f"{view.region}政务公开办公室", date, text, ranking,
                   tuple(p for p in problems if p.problems), correct_by)
 
 
-def _facts(view: RegionView, m: Member) -> list[str]:
-    """What the notice and the problem list say of a member beyond its findings: missing, or late."""
+def _facts(view: RegionView, m: Member) -> list[tuple[str, str]]:
+    """What the notice and the problem list say of a member beyond its findings: (missing | late, text)."""
     if not m.present:
-        return [f"{view.year}年度报告未发布。"]
+        return [("missing", f"{view.year}年度报告未发布。")]
     if m.late(view.ry.deadline) and m.report:
-        return [f"{view.year}年度报告于{m.report.published}发布，晚于截止日{view.ry.deadline.isoformat()}。"]
+        return [("late", f"{view.year}年度报告于{m.report.published}发布，晚于截止日{view.ry.deadline.isoformat()}。")]
     return []
 
 
@@ -131,8 +131,7 @@ def problem_rows(view: RegionView) -> list[ProblemRow]:
     """One row per error or warning of every member, with its stable key; a missing report is a row too."""
     rows = []
     for m in view.ry.members:
-        for fact, text in zip(("missing", "late"), _facts(view, m)) if not m.present else (
-                [("late", t) for t in _facts(view, m)]):
+        for fact, text in _facts(view, m):
             rows.append(ProblemRow(f"{m.agency.id}/{view.year}/{fact}", view.region, m.agency.name, view.year,
                                    fact, "error" if fact == "missing" else "warning", "", text))
         for f, key in zip(m.findings, view.keys.get(m.agency.id, [])):

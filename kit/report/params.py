@@ -18,6 +18,7 @@ from ..errors import ParameterError
 # papermill writes string parameters into the notebook as Python source with naive escaping: a
 # backslash, quote or line break in an (untrusted) agency name could end the string and run code.
 SAFE_TEXT = "^[^\\\\\"'`\\x00-\\x1f\\x7f]*$"
+PATH: dict[str, Any] = {"type": ["string", "null"], "pattern": SAFE_TEXT, "maxLength": 4096}  # a file, or None
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -25,9 +26,9 @@ SCHEMA: dict[str, Any] = {
     "properties": {
         "agency": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": SAFE_TEXT},
         "year": {"type": "integer", "minimum": 2008, "maximum": 2100},
-        "store": {"type": ["string", "null"], "pattern": SAFE_TEXT, "maxLength": 4096},
+        "store": PATH,
         "strict": {"type": "boolean"},
-        "registry": {"type": ["string", "null"], "pattern": SAFE_TEXT, "maxLength": 4096},
+        "registry": PATH,
         "peers": {"type": "boolean"},
         "history_years": {"type": "integer", "minimum": 1, "maximum": 30},
         "sections": {"type": "array", "uniqueItems": True,
