@@ -9,7 +9,7 @@ from importlib import import_module
 from typing import Any
 
 from .errors import (FormatError, InputError, KitError, NotFound, ParameterError, RenderError,
-                     StoreError, UnsupportedInput)
+                     ReviewError, StoreError, UnsupportedInput)
 from .model import Finding, Provenance, Report
 from .schema import get_format, version_for_year
 
@@ -34,11 +34,12 @@ _LAZY = {
     "validate_parameters": ("report.params", "validate"),
     "safe_name": "report.names", "output_dir": "report.names",
     "write_demo": "demo",
+    "review_report": "review", "decisions": "review",
 }
 
 __all__ = [
     "__version__", "KitError", "InputError", "UnsupportedInput", "FormatError", "StoreError", "NotFound",
-    "ParameterError", "RenderError", "Finding", "Provenance", "Report", "get_format", "version_for_year",
+    "ParameterError", "RenderError", "ReviewError", "Finding", "Provenance", "Report", "get_format", "version_for_year",
     *_LAZY,
 ]
 

@@ -100,14 +100,17 @@ def extract(file: str, as_json: bool, agency: str | None, year: int | None) -> N
 @_store_opt
 @click.option("--agency", default=None, help="Agency name for every file (overrides the title line).")
 @click.option("--year", type=int, default=None, help="Year for every file (overrides the title line).")
-@click.option("--force", is_flag=True, help="Read files again even when stored unchanged.")
+@click.option("--reread", "--force", "reread", is_flag=True,
+              help="Read files again even when stored unchanged; a file that reads differently now (e.g. after its "
+                   "previous year arrived) becomes a new revision.")
 @_registry_opt
-def ingest(paths: tuple[str, ...], store: str | None, agency: str | None, year: int | None, force: bool,
+def ingest(paths: tuple[str, ...], store: str | None, agency: str | None, year: int | None, reread: bool,
            registry: str | None) -> None:
     """Read report files (or folders of them; default: the project's inbox) into the store.
 
-    One line per file read or refused; files stored unchanged are counted, not read again. With a
-    registry, each printed name is resolved to its agency (an alias, a shortened or slipped name is
+    One line per file read or refused; files stored unchanged are counted, not read again. A file for
+    an agency-year already stored becomes its next revision (`xxgk history`); a byte-identical one adds
+    none. With a registry, each printed name is resolved to its agency (an alias, a shortened or slipped name is
     said on the line); --agency (a name, an alias or an id) overrides the title line.
     """
     from .ingest import ingest as run_ingest
@@ -120,23 +123,31 @@ def ingest(paths: tuple[str, ...], store: str | None, agency: str | None, year: 
             raise ConfigError(f"inbox {cfg['inbox']} ({cfg.sources['inbox']}) is not a folder: give PATHS, "
                               "or set inbox in xxgk.toml")
         paths = (str(cfg["inbox"]),)
-    counts = {"read": 0, "unchanged": 0, "failed": 0}
+    counts = {"read": 0, "unchanged": 0, "failed": 0, "revisions": 0}
     with Store(cfg["store"]) as st:
-        for got in run_ingest(paths, st, agency=agency, year=year, force=force, registry=reg):
+        for got in run_ingest(paths, st, agency=agency, year=year, reread=reread, registry=reg):
             if got.error:
                 counts["failed"] += 1
                 click.echo(f"FAILED {got.error}", err=True)
+            elif got.report and not got.revision:
+                counts["unchanged"] += 1
+                click.echo(f"same   {got.path}: {got.report.agency} {got.report.year}, identical to a stored "
+                           "revision (none added)")
             elif got.report:
                 counts["read"] += 1
+                counts["revisions"] += (got.revision or 1) > 1
                 r = got.report
                 flagged = sum(1 for f in r.findings if f.rule.startswith("extract."))
                 who = next((f for f in r.findings if f.rule.startswith("identity.")), None)
                 click.echo(f"ok     {got.path}: {r.agency} {r.year} {r.format}"
+                           + (f" revision {got.revision}" if (got.revision or 1) > 1 else "")
                            + (f" ({flagged} extract findings)" if flagged else "")
                            + (f" [{who.rule}: printed {r.provenance.printed}]" if who else ""))
             else:
                 counts["unchanged"] += 1
-    click.echo(f"ingest: {counts['read']} read, {counts['unchanged']} unchanged, {counts['failed']} failed", err=True)
+    click.echo(f"ingest: {counts['read']} read, {counts['unchanged']} unchanged, {counts['failed']} failed"
+               + (f" ({counts['revisions']} of those read are new revisions: `xxgk history`)" if counts["revisions"]
+                  else ""), err=True)
     if counts["failed"]:
         raise SystemExit(1)
 
@@ -163,23 +174,36 @@ def _summarise(summary: Any, out: Path) -> None:
               help="Exit 1 when a finding at or above this severity is found.")
 @_registry_opt
 @click.option("--all", "show_all", is_flag=True, help="Also list info findings in the table.")
+@click.option("--revision", type=click.IntRange(1), default=None,
+              help="Check this earlier revision of the one agency-year --agency and --year name (`xxgk history`).")
 def check(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None, as_json: bool, fail_on: str,
-          registry: str | None, show_all: bool) -> None:
-    """Check stored reports against every consistency rule."""
+          registry: str | None, show_all: bool, revision: int | None) -> None:
+    """Check stored reports against every consistency rule.
+
+    Each finding has a stable key (agency id/year/rule/cells; `key` in the JSON) that reviewers'
+    decisions name (`xxgk review`); a finding already decided shows its latest status.
+    """
     from .checks import RANK
     from .findings import check_store
+    from .review import decisions
+    from .store import Store
 
     cfg = _settings(store=store, registry=registry)
     reg = _linked(cfg)
-    results = check_store(cfg["store"], agencies=agencies, years=years, registry=reg)
+    results = check_store(cfg["store"], agencies=agencies, years=years, registry=reg, revision=revision)
+    with Store(cfg["store"], create=False) as st:
+        decided = {d.key: d.status for d in decisions(st)}
     if as_json:
-        click.echo(json.dumps([{"agency": a, "year": y, **f.to_dict()} for a, y, f in results],
+        click.echo(json.dumps([{"agency": a, "year": y, **f.to_dict(),
+                                **({"status": decided[f.key]} if f.key in decided else {})} for a, y, f in results],
                               ensure_ascii=False, indent=1))
     else:
         shown = [(a, y, f) for a, y, f in results if show_all or f.severity != "info"]
         for a, y, f in shown:
             cells = ",".join(f.cells[:4]) + ("…" if len(f.cells) > 4 else "")
-            click.echo(f"{SEVERITY_NAMES.get(f.severity, f.severity)}\t{a}\t{y}\t{f.rule}\t{cells}\t{f.message}")
+            status = f" [{decided[f.key]}]" if f.key in decided else ""
+            click.echo(f"{SEVERITY_NAMES.get(f.severity, f.severity)}{status}\t{a}\t{y}\t{f.rule}\t{cells}\t"
+                       f"{f.message}")
         counts = {s: sum(1 for *_, f in results if f.severity == s) for s in ("error", "warning", "info")}
         click.echo(f"{len({(a, y) for a, y, _ in results}) if results else 0} reports with findings: "
                    f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info", err=True)
@@ -198,8 +222,11 @@ def check(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None, 
                    "notice); its problem list (xlsx) is always written.")
 @_outputs_opt
 @_registry_opt
+@click.option("--revision", type=click.IntRange(1), default=None,
+              help="Render this earlier revision of the agency-year (`xxgk history`), into revision-N/ beside the "
+                   "current report.")
 def render(params_file: str | None, agency: str | None, region: str | None, year: int | None, store: str | None,
-           to: str | None, outputs: str | None, registry: str | None) -> None:
+           to: str | None, outputs: str | None, registry: str | None, revision: int | None) -> None:
     """Run the master notebook for one agency and year, or the region notebook for one region and
     year, then export HTML and PDF (and for a region, 问题清单.xlsx and, with --to docx, 通报.docx).
 
@@ -216,6 +243,8 @@ def render(params_file: str | None, agency: str | None, region: str | None, year
     from .store import Store
 
     if region or (params_file and is_region(params_file)):
+        if revision is not None:
+            raise click.UsageError("--revision is for an agency report, not a region's")
         return _render_region(params_file, region, year, store, to, outputs, registry)
     cfg = _settings(store=store, to=to, outputs=outputs, registry=registry)
     reg = _linked(cfg)
@@ -225,6 +254,8 @@ def render(params_file: str | None, agency: str | None, region: str | None, year
         params = validate({"agency": agency, "year": year})
     else:
         raise click.UsageError("give PARAMS_FILE, or --agency and --year, or --region and --year")
+    if revision is not None:
+        params["revision"] = revision
     params["store"] = str(cfg["store"] if store or not params["store"] else Path(params["store"]).resolve())
     if params["registry"] is None and cfg["registry"]:
         params["registry"] = str(cfg["registry"])
@@ -292,7 +323,10 @@ def template(version: str | None, agency: str | None, year: int | None, output: 
 @_store_opt
 @click.option("--to", "to", type=click.Choice(["xlsx", "csv", "parquet"]), required=True, help="Output format.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The file to write.")
-def export(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None, to: str, output: str) -> None:
+@click.option("--revision", type=click.IntRange(1), default=None,
+              help="Export this earlier revision of the one agency-year --agency and --year name.")
+def export(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None, to: str, output: str,
+           revision: int | None) -> None:
     """Export the store as a tidy table (and, for xlsx, one sheet per table in the official layout)."""
     from .report.export import export_table
     from .store import Store
@@ -306,6 +340,10 @@ def export(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None,
         want = wanted(st, agencies, reg)
         reports = [st.get(a, y) for a, y, _ in st.entries()
                    if (want is None or a in want) and (not years or y in years)]
+        if revision is not None:
+            if len(reports) != 1:
+                raise click.UsageError(f"--revision needs one agency and one year ({len(reports)} reports match)")
+            reports = [st.get(reports[0].key or "", reports[0].year or 0, revision)]
     if not reports:
         raise click.ClickException("no stored report matches --agency/--year")
     export_table(reports, output, to)
@@ -350,6 +388,151 @@ def batch(years: tuple[int, ...], agencies: tuple[str, ...], workers: int | None
         click.echo(f"dry run: {len(summary.planned)} would run, {summary.skipped} unchanged")
         return
     _summarise(summary, cfg["outputs"])
+
+
+@cli.command()
+@click.option("--agency", required=True, help="The agency: its name, an alias or its registry id.")
+@click.option("--year", type=int, required=True, help="Report year.")
+@_store_opt
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+def history(agency: str, year: int, store: str | None, as_json: bool) -> None:
+    """Every stored revision of one agency-year, one line each (the last is current): number, when it
+    was ingested, source file, sha256, reader. `--revision N` on check, render and export picks one."""
+    from .store import Store
+
+    cfg = _settings(store=store)
+    reg = _linked(cfg)
+    with Store(cfg["store"], create=False) as st:
+        key = _one_key(st, agency, reg)
+        rows = st.revisions(key, year)
+    if not rows:
+        raise click.ClickException(f"no report for {agency} {year} in {cfg['store']}")
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        click.echo(f"{r['revision']}\t{r['ingested_at']}\t{r['source']}\t{str(r['sha256'])[:12]}\t{r['reader']}"
+                   + ("\tcurrent" if r["current"] else ""))
+
+
+def _one_key(st: Any, agency: str, reg: Any) -> str:
+    """The stored identity one --agency value names."""
+    from .findings import wanted
+
+    return min(wanted(st, (agency,), reg) or {agency})
+
+
+@cli.group()
+def review() -> None:
+    """Reviewers' decisions on findings: 待整改 (returned), 不是问题 (dismissed, with a reason), 已整改
+    (corrected). Append-only: every change is kept with who and when."""
+
+
+def _status_opt(required: bool) -> Any:
+    def wrap(f: Any) -> Any:
+        return click.option("--status", required=required, default=None,
+                            help="待整改, 不是问题 or 已整改 (or returned, dismissed, corrected).")(f)
+    return wrap
+
+
+@review.command("list")
+@click.option("--agency", "agencies", multiple=True, help="Only this agency (repeatable).")
+@click.option("--year", type=int, default=None, help="Only this year.")
+@_status_opt(False)
+@click.option("--history", "show_history", is_flag=True, help="Every decision ever recorded, not only the latest.")
+@_store_opt
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+def review_list(agencies: tuple[str, ...], year: int | None, status: str | None, show_history: bool,
+                store: str | None, as_json: bool) -> None:
+    """The latest decision on each finding key (or, --history, every one): key, status, reason, who, when."""
+    from .findings import wanted
+    from .review import decisions, status_of
+    from .store import Store
+
+    cfg = _settings(store=store)
+    reg = _linked(cfg)
+    with Store(cfg["store"], create=False) as st:
+        ids = wanted(st, agencies, reg)
+        rows = decisions(st, agency_ids=sorted(ids) if ids is not None else None, year=year,
+                         status=status_of(status) if status else None, history=show_history)
+    if as_json:
+        click.echo(json.dumps([d.to_dict() for d in rows], ensure_ascii=False, indent=1))
+        return
+    for d in rows:
+        click.echo(f"{d.key}\t{d.status}\t{d.reason}\t{d.reviewer}\t{d.at}\trevision {d.revision}\t{d.origin}")
+    click.echo(f"{len(rows)} decisions", err=True)
+
+
+@review.command("set")
+@click.argument("keys", nargs=-1, required=True)
+@_status_opt(True)
+@click.option("--reason", default="", help="Why (required for 不是问题).")
+@click.option("--by", "by", default=None, help="Who decides (default: $XXGK_REVIEWER, else the login name).")
+@_store_opt
+@_registry_opt
+def review_set(keys: tuple[str, ...], status: str, reason: str, by: str | None, store: str | None,
+               registry: str | None) -> None:
+    """Record a decision on findings KEYS (as `xxgk check --json` or the problem list gives them)."""
+    from .review import Proposed, known_findings, record, split_key
+    from .store import Store
+
+    cfg = _settings(store=store, registry=registry)
+    reg = _linked(cfg)
+    pairs = set()
+    for k in keys:
+        agency, year, _ = split_key(k)
+        pairs.add((agency, year))
+    known = known_findings(cfg["store"], reg, pairs)
+    with Store(cfg["store"], create=False) as st:
+        added = record(st, [Proposed(k, status, reason) for k in keys], known, who=by)
+    for d in added:
+        click.echo(f"{d.key}\t{d.status}\t{d.reviewer}\t{d.at}")
+    click.echo(f"{len(added)} decisions recorded ({len(keys) - len(added)} unchanged)", err=True)
+
+
+@review.command("import")
+@click.argument("sheet", type=click.Path(dir_okay=False, exists=True))
+@click.option("--region", default=None, help="Refuse a sheet of another region than this one.")
+@click.option("--by", "by", default=None, help="Who decided rows whose 审核人 is empty (default: the login name).")
+@_store_opt
+@_registry_opt
+def review_import(sheet: str, region: str | None, by: str | None, store: str | None, registry: str | None) -> None:
+    """Record the statuses filled into a region's problem list (问题清单.xlsx): all of them or, when
+    any row is wrong (unknown key, bad status, a dismissal without a reason, another region's row),
+    none, naming every such row."""
+    from .region.reviewing import import_problems
+
+    cfg = _settings(store=store, registry=registry)
+    reg = _linked(cfg)
+    if reg is None:
+        raise ConfigError("importing a problem list needs the agency registry: give --registry, or set registry in "
+                          "xxgk.toml")
+    added = import_problems(sheet, cfg["store"], reg, region=region, by=by)
+    click.echo(f"{sheet}: {len(added)} decisions recorded")
+
+
+@review.command("export")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .xlsx file to write.")
+@click.option("--agency", "agencies", multiple=True, help="Only this agency (repeatable).")
+@click.option("--year", type=int, default=None, help="Only this year.")
+@_status_opt(False)
+@_store_opt
+@_registry_opt
+def review_export(output: str, agencies: tuple[str, ...], year: int | None, status: str | None, store: str | None,
+                  registry: str | None) -> None:
+    """Write the latest decisions (in the problem list's columns) and the whole audit trail to an .xlsx."""
+    from .findings import wanted
+    from .region.reviewing import export_decisions
+    from .review import status_of
+    from .store import Store
+
+    cfg = _settings(store=store, registry=registry)
+    reg = _linked(cfg)
+    with Store(cfg["store"], create=False) as st:
+        ids = wanted(st, agencies, reg)
+    path = export_decisions(cfg["store"], output, reg, agency_ids=sorted(ids) if ids is not None else None,
+                            year=year, status=status_of(status) if status else None)
+    click.echo(f"decisions -> {path}")
 
 
 @cli.group()

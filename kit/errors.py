@@ -14,6 +14,8 @@ exit code without a traceback::
     ├── StoreError        the SQLite store cannot be opened or written
     │   └── NotFound      no report for the asked agency and year
     ├── ParameterError    parameters that fail validation (a notebook's, an export's; names each)
+    ├── ReviewError       review decisions refused (an unknown key, a bad status, a dismissal
+    │                     without a reason, another region's sheet; names each key or row)
     ├── OutputError       an output path that cannot be made safely (names the agency)
     ├── RenderError       papermill or nbconvert failed (names the notebook left behind)
     ├── BatchLocked       another batch is running on the same outputs folder
@@ -55,6 +57,10 @@ class UnsupportedInput(InputError):
 
 class NoTextLayer(InputError):
     """A PDF whose pages have no text: a scan, for the OCR reader."""
+
+
+class ReviewError(KitError):
+    """Decisions on findings that cannot be recorded; the message names every key or sheet row refused."""
 
 
 class FormatError(KitError):

@@ -35,7 +35,7 @@ def _check(report: Report, s: Store, registry: Registry | None, aggregate: bool,
         if me is not None and me.aggregate:
             children = {kid.name: stored(s, kid, int(report.year or 0)) for kid in registry.children(me.id)}
     found = run_checks(Context(report, previous, children, copied), aggregate=aggregate)
-    return [f for f in report.findings] + found
+    return keyed(report.key or "", report.year, [f for f in report.findings] + found)
 
 
 def finding_key(agency_id: str, year: int | None, f: Finding) -> str:
@@ -54,6 +54,13 @@ def finding_keys(agency_id: str, year: int | None, findings: list[Finding]) -> l
         seen[k] = seen.get(k, 0) + 1
         out.append(k if seen[k] == 1 else f"{k}#{seen[k]}")
     return out
+
+
+def keyed(agency_id: str, year: int | None, findings: list[Finding]) -> list[Finding]:
+    """``findings`` with each one's :attr:`~kit.model.Finding.key` set (:func:`finding_keys`)."""
+    for f, k in zip(findings, finding_keys(agency_id, year, findings)):
+        f.key = k
+    return findings
 
 
 def stored(s: Store, agency: Agency, year: int) -> Report | None:
@@ -82,8 +89,10 @@ def wanted(s: Store, agencies: tuple[str, ...], registry: Registry | None = None
 
 
 def check_store(store: str | Path | None = None, *, agencies: tuple[str, ...] = (), years: tuple[int, ...] = (),
-                registry: Registry | None = None) -> list[tuple[str, int, Finding]]:
+                registry: Registry | None = None, revision: int | None = None) -> list[tuple[str, int, Finding]]:
     """(agency, year, finding) for every stored report matching the filters, most severe first.
+
+    ``revision``: check that earlier revision of the one agency-year the filters name instead of the current.
 
     Without a registry, names stored as separate agencies that are probably one (the same but for
     places or short forms, or one character apart, never both publishing in one year) get an
@@ -96,6 +105,12 @@ def check_store(store: str | Path | None = None, *, agencies: tuple[str, ...] = 
         keys = [(a, y) for a, y, _ in s.entries() if (want is None or a in want) and (not years or y in years)]
         # every report of those years, read once: copying is found among them all, the checks run on the chosen
         reports = {(a, y): s.get(a, y) for a, y, _ in s.entries() if y in {y for _, y in keys}}
+        if revision is not None:
+            if len(keys) != 1:
+                from .errors import ParameterError
+
+                raise ParameterError([f"--revision {revision} needs one agency and one year ({len(keys)} reports match)"])
+            reports[keys[0]] = s.get(*keys[0], revision)
         copies = _copies(reports, registry)
         for a, y in keys:
             for f in _check(reports[(a, y)], s, registry, registry is not None, copies.get((a, y), [])):

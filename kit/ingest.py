@@ -1,7 +1,8 @@
 """Ingest: report files (or folders of them) read into the store, one transaction each.
 
-A file whose name and content (sha256) are already stored is skipped unless ``force`` is given,
-so a scheduled ``xxgk ingest`` over an inbox that did not change reads nothing. With a registry, each
+A file whose name and content (sha256) are already stored (as any revision) is skipped unless
+``reread`` is given, so a scheduled ``xxgk ingest`` over an inbox that did not change reads nothing. A
+new file for an agency-year already stored becomes its next revision (:meth:`kit.store.Store.put`). With a registry, each
 report's printed name is resolved to its agency (:mod:`kit.identity`) before it is stored.
 """
 from __future__ import annotations
@@ -22,11 +23,13 @@ SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".pdf", ".docx
 
 @dataclass
 class Ingested:
-    """What became of one file: ``report`` when read and stored, ``error`` when refused, neither when unchanged."""
+    """What became of one file: ``report`` when read (``revision``: the one it became, None when it
+    matched a stored revision and added none), ``error`` when refused, neither when skipped unread."""
 
     path: Path
     report: Report | None = None
     error: InputError | StoreError | None = None
+    revision: int | None = None
 
     @property
     def unchanged(self) -> bool:
@@ -44,7 +47,7 @@ def files(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 def ingest(paths: Iterable[str | Path], store: Store, *, agency: str | None = None, year: int | None = None,
-           force: bool = False, registry: Registry | None = None) -> Iterator[Ingested]:
+           reread: bool = False, registry: Registry | None = None) -> Iterator[Ingested]:
     """Read each file into ``store``; one result per file, in order, whatever happened to the others.
 
     ``agency`` (a name, an alias or a registry id) overrides every file's title line.
@@ -53,7 +56,7 @@ def ingest(paths: Iterable[str | Path], store: Store, *, agency: str | None = No
     from .readers import read_file
 
     resolver = Resolver(registry) if registry is not None else None
-    known = set() if force else store.sources()
+    known = set() if reread else store.sources()
     for path in files(paths):
         try:
             if (path.name, hashlib.sha256(path.read_bytes()).hexdigest()) in known and not (agency or year):
@@ -66,8 +69,8 @@ def ingest(paths: Iterable[str | Path], store: Store, *, agency: str | None = No
             report.provenance.printed = report.agency or ""
             if resolver is not None and report.agency:
                 resolver.apply(report)
-            store.put(report)
+            revision = store.put(report, reread=reread)
         except (InputError, StoreError) as e:
             yield Ingested(path, error=e)
             continue
-        yield Ingested(path, report=report)
+        yield Ingested(path, report=report, revision=revision)

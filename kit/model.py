@@ -20,10 +20,13 @@ class Finding:
     expected: Any = None
     actual: Any = None
     about: str = ""  # for a finding without cells: what it is about (a section, the other agency)
+    key: str = ""    # its stable key once its report's findings are known (kit.findings.finding_keys)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"rule": self.rule, "severity": self.severity, "cells": list(self.cells),
                              "message": self.message}
+        if self.key:
+            d["key"] = self.key
         if self.about:
             d["about"] = self.about
         if self.expected is not None:
@@ -35,7 +38,7 @@ class Finding:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Finding":
         return cls(d["rule"], d["severity"], d["message"], list(d.get("cells", [])),
-                   d.get("expected"), d.get("actual"), d.get("about", ""))
+                   d.get("expected"), d.get("actual"), d.get("about", ""), d.get("key", ""))
 
 
 @dataclass
@@ -61,6 +64,7 @@ class Report:
     agency_id: str | None = None  # the registry's id once resolved (kit.identity); else the name is the identity
     published: str | None = None  # publication date (ISO, YYYY-MM-DD) where the source states it; never invented
     published_from: str = ""      # what stated it: "落款" (the date line of the text), "网页元数据", "PDF元数据"
+    revision: int | None = None   # which stored version of the agency-year (kit.store): not part of its content
 
     @property
     def key(self) -> str | None:

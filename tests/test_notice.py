@@ -142,14 +142,14 @@ def test_problems_round_trip(tmp_path, title):
     back = read_problems(path)
     severity = {"error": "错误", "warning": "警告", "info": "提示"}
     assert back == [dict(zip(COLUMNS, (r.key, r.region, r.agency, str(r.year), r.rule, severity[r.severity], r.cells,
-                                       r.message, "", "", ""))) for r in ROWS]
+                                       r.message, "", "", "", ""))) for r in ROWS]
     ws = openpyxl.load_workbook(path)[SHEET]
     head = 2 if title else 1
     assert [c.value for c in ws[head]] == list(COLUMNS)
-    assert ws.freeze_panes == f"A{head + 1}" and ws.auto_filter.ref == f"A{head}:K{head + len(ROWS)}"
+    assert ws.freeze_panes == f"A{head + 1}" and ws.auto_filter.ref == f"A{head}:L{head + len(ROWS)}"
     (dv,) = ws.data_validations.dataValidation
     assert dv.type == "list" and dv.formula1.strip('"').split(",") == list(STATUSES)
-    assert str(dv.sqref) == f"I{head + 1}:I1048576"
+    assert str(dv.sqref) == f"J{head + 1}:J1048576"
     key = ws.cell(head + 1, 1)
     assert key.fill.fgColor.rgb.endswith("D9D9D9") and not key.protection.locked
     assert write_problems(ROWS, tmp_path / "again.xlsx", title=title).read_bytes() == path.read_bytes()
@@ -159,17 +159,17 @@ def test_reviewed_sheet(tmp_path):
     path = write_problems(ROWS, tmp_path / "问题清单.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = wb[SHEET]
-    ws["I2"], ws["J2"], ws["K2"] = "已整改", "已重新发布", "张三"
-    ws["I3"] = "不是问题"
+    ws["J2"], ws["K2"], ws["L2"] = "已整改", "已重新发布", "张三"
+    ws["J3"] = "不是问题"
     wb.save(path)
     back = read_problems(path)
     assert [r["整改状态"] for r in back] == ["已整改", "不是问题", ""]
     assert back[0]["审核人"] == "张三"
-    ws["I4"] = "完成了"
+    ws["J4"], ws["J3"] = "完成了", "ok"
     wb.save(path)
-    with pytest.raises(InputError, match="row 4") as e:
+    with pytest.raises(InputError, match="row 3.*row 4") as e:  # every bad row, not the first
         read_problems(path)
-    assert "整改状态" in str(e.value) and "I4" in str(e.value) and str(path) in str(e.value)
+    assert "整改状态" in str(e.value) and "J4" in str(e.value) and str(path) in str(e.value)
 
 
 def test_bad_sheet(tmp_path):

@@ -36,7 +36,8 @@ class Member:
 
     agency: Agency
     report: Report | None = None
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # those that count: dismissals that hold left out
+    review: Any = None  # kit.review.Review of the report's findings, once decisions are applied
 
     @property
     def present(self) -> bool:

@@ -19,13 +19,15 @@ from typing import Any, Sequence
 from ..errors import InputError, OutputError, ParameterError
 from .notice import stable_zip
 
-__all__ = ["COLUMNS", "SEVERITY_NAMES", "SHEET", "STATUSES", "ProblemRow", "read_problems", "write_problems"]
+__all__ = ["COLUMNS", "SEVERITY_NAMES", "SHEET", "STATUSES", "ProblemRow", "read_problems", "read_sheet", "write_problems"]
 
 SHEET = "问题清单"
 STATUSES = ("待整改", "不是问题", "已整改")
-COLUMNS = ("问题编号", "区域", "单位", "年度", "规则", "严重程度", "涉及单元格", "问题说明", "整改状态", "说明", "审核人")
+COLUMNS = ("问题编号", "区域", "单位", "年度", "规则", "严重程度", "涉及单元格", "问题说明", "核查情况", "整改状态", "说明",
+           "审核人")
+OPTIONAL = ("核查情况",)  # written by the kit, not needed to read a sheet back (one from before it had it)
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
-WIDTHS = (20, 10, 26, 7, 9, 9, 16, 60, 11, 32, 10)
+WIDTHS = (20, 10, 26, 7, 9, 9, 16, 56, 14, 11, 30, 10)
 REVIEW = COLUMNS[-3:]  # filled in by reviewers
 STAMP = datetime(2000, 1, 1)  # the workbook's created/modified: fixed, so that equal rows give equal files
 _SEVERITY_COLOURS = {"错误": "A31515", "警告": "B36B00", "提示": "555555"}
@@ -44,11 +46,16 @@ class ProblemRow:
     severity: str
     cells: str
     message: str
+    state: str = ""     # what became of it across reviews and re-submissions (kit.review.STATES), if anything
+    status: str = ""    # the reviewers' three: the key's latest decision, if any
+    reason: str = ""
+    reviewer: str = ""
 
     def values(self) -> tuple[str | int, ...]:
-        """The row's cells in :data:`COLUMNS` order (the reviewers' three empty)."""
+        """The row's cells in :data:`COLUMNS` order."""
         return (self.key, self.region, self.agency, self.year, self.rule,
-                SEVERITY_NAMES.get(self.severity, self.severity), self.cells, self.message, "", "", "")
+                SEVERITY_NAMES.get(self.severity, self.severity), self.cells, self.message, self.state, self.status,
+                self.reason, self.reviewer)
 
 
 def _styles() -> dict[str, Any]:
@@ -158,9 +165,22 @@ def read_problems(path: str | Path) -> list[dict[str, str]]:
     """The rows of a (reviewed) problem list, one dict per row keyed by :data:`COLUMNS`, every value a
     string ("" for an empty cell; 严重程度 as shown, in Chinese). Empty rows are skipped and extra
     columns ignored; columns may be in any order. Raises InputError naming the file, row and column
-    for a missing sheet or column or a 整改状态 not in :data:`STATUSES`."""
-    import openpyxl
+    for a missing sheet or column or a 整改状态 not in :data:`STATUSES` (every such row)."""
     from openpyxl.utils import get_column_letter
+
+    rows, title, where = read_sheet(path)
+    bad = [(r, rec["整改状态"]) for r, rec in rows if rec["整改状态"] and rec["整改状态"] not in STATUSES]
+    if bad:
+        letter = get_column_letter(where["整改状态"] + 1)
+        raise InputError(path, "; ".join(f"row {r}, column 整改状态 ({letter}{r}): {status!r} is not one of "
+                                         f"{'、'.join(STATUSES)}" for r, status in bad),
+                         table=title, cell=f"{letter}{bad[0][0]}")
+    return [rec for _, rec in rows]
+
+
+def read_sheet(path: str | Path) -> tuple[list[tuple[int, dict[str, str]]], str, dict[str, int]]:
+    """(row number, record) of every non-empty row, unvalidated; the sheet's title; column positions."""
+    import openpyxl
 
     try:
         wb = openpyxl.load_workbook(str(path), data_only=True)
@@ -180,19 +200,13 @@ def read_problems(path: str | Path) -> list[dict[str, str]]:
     if head is None:
         raise InputError(path, f"no header row with a {COLUMNS[0]} column in the first 10 rows", table=ws.title)
     where = {name: i for i, name in reversed(list(enumerate(grid[head]))) if name}
-    missing = [name for name in COLUMNS if name not in where]
+    missing = [name for name in COLUMNS if name not in where and name not in OPTIONAL]
     if missing:
         raise InputError(path, f"row {head + 1}: missing column(s) {'、'.join(missing)}", table=ws.title,
                          cell=f"row {head + 1}")
     out = []
     for r, row in enumerate(grid[head + 1:], head + 2):
-        record = {name: row[where[name]] if where[name] < len(row) else "" for name in COLUMNS}
-        if not any(record.values()):
-            continue
-        status = record["整改状态"]
-        if status and status not in STATUSES:
-            cell = f"{get_column_letter(where['整改状态'] + 1)}{r}"
-            raise InputError(path, f"row {r}, column 整改状态 ({cell}): {status!r} is not one of "
-                                   f"{'、'.join(STATUSES)}", table=ws.title, cell=cell)
-        out.append(record)
-    return out
+        record = {name: row[where[name]] if name in where and where[name] < len(row) else "" for name in COLUMNS}
+        if any(record.values()):
+            out.append((r, record))
+    return out, ws.title, where

@@ -85,7 +85,8 @@ def _matches(rule: str, rules: list[str]) -> bool:
     return any(rule == r or (r.endswith(".") and rule.startswith(r)) for r in rules)
 
 
-def _member(m: Member, ry: RegionYear, scheme: dict[str, Any], not_corrected: dict[str, int]) -> Score:
+def _member(m: Member, ry: RegionYear, scheme: dict[str, Any], not_corrected: dict[str, int],
+            dismissed: set[str]) -> Score:
     from ..findings import finding_key
 
     out = Score(m.agency.name, m.agency.id, float(scheme["points"]))
@@ -107,6 +108,8 @@ def _member(m: Member, ry: RegionYear, scheme: dict[str, Any], not_corrected: di
             sev = d.get("severity") or ["error", "warning"]
             why = [f"{finding_key(m.agency.id, ry.year, f)}：{f.message}" for f in m.findings
                    if f.severity in sev and _matches(f.rule, d["rules"])]
+        if d.get("fact") in ("missing", "late") and f"{m.agency.id}/{ry.year}/{d['fact']}" in dismissed:
+            why = []  # a reviewer found the fact wrong (e.g. the agency was abolished)
         if not why:
             continue
         times = len(why) if d.get("per") == "finding" else 1
@@ -116,9 +119,14 @@ def _member(m: Member, ry: RegionYear, scheme: dict[str, Any], not_corrected: di
     return out
 
 
-def score(ry: RegionYear, scheme: dict[str, Any], *, not_corrected: dict[str, int] | None = None) -> list[Score]:
-    """Every member's score, ranked (highest first; equal scores share a rank, the next rank skips)."""
-    return rank([_member(m, ry, scheme, not_corrected or {}) for m in ry.members])
+def score(ry: RegionYear, scheme: dict[str, Any], *, not_corrected: dict[str, int] | None = None,
+          dismissed: set[str] | None = None) -> list[Score]:
+    """Every member's score, ranked (highest first; equal scores share a rank, the next rank skips).
+
+    ``not_corrected``: agency id -> problems returned and still found after a re-submission
+    (:mod:`kit.review`); ``dismissed``: keys of facts (``<id>/<year>/missing``, ``…/late``) a reviewer
+    dismissed. A member's findings are those that count (dismissed ones left out by the caller)."""
+    return rank([_member(m, ry, scheme, not_corrected or {}, dismissed or set()) for m in ry.members])
 
 
 def rank(scores: list[Score]) -> list[Score]:

@@ -109,7 +109,27 @@ def findings_html(view: RegionView) -> str:
     top = _table(["规则", "类别", "涉及单位数"], [[esc(r), esc(family(r)), str(n)] for r, n in spread.most_common(10)]) \
         if spread else "<p>未发现错误或警告。</p>"
     return _section("findings", "三、核查结果", table + "<h3>最常见的问题</h3>" + top + _caption(
-        "被最多单位违反的规则在前：适合作为培训和通报的重点。"))
+        "被最多单位违反的规则在前：适合作为培训和通报的重点。") + review_html(view))
+
+
+def review_html(view: RegionView) -> str:
+    """审核与整改: per agency, the errors and warnings found, dismissed, corrected, returned and not
+    corrected (kit.review), then every reviewed or corrected problem by key."""
+    reviewed = [m for m in view.ry.members if m.review is not None]
+    counts = {m.agency.id: m.review.counts() for m in reviewed}
+    if not any(c[k] for c in counts.values() for k in ("dismissed", "corrected", "returned", "not_corrected")):
+        return "<h3>审核与整改</h3><p>尚无审核决定或重新报送。</p>" + _caption(
+            "审核人在问题清单中填写整改状态后用 xxgk review import 导入；单位重新报送后，这里列出已整改和仍存在的问题。")
+    rows = [[esc(m.agency.name)] + [str(counts[m.agency.id][k]) for k in
+                                    ("found", "dismissed", "corrected", "returned", "not_corrected")] for m in reviewed]
+    detail = [[esc(m.agency.name), esc(r.key), esc(r.label),
+               esc("；".join(x for x in (r.decision.status, r.decision.reason, r.decision.reviewer) if x)
+                   if r.decision else "")]
+              for m in reviewed for r in m.review.items
+              if r.state not in ("open", "still", "new") and r.severity in ("error", "warning")]
+    return ("<h3>审核与整改</h3>" + _table(["单位", "发现", "不是问题", "已整改", "退回待整改", "退回未整改"], rows)
+            + _caption("错误和警告按审核与整改情况计数：“退回未整改”是退回后重新报送仍存在的问题，评分方案可据此扣分。")
+            + _table(["单位", "问题编号", "核查情况", "审核决定"], detail, wrap=(1, 3)))
 
 
 def copying_html(view: RegionView) -> str:

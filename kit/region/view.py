@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..findings import finding_keys
+from ..findings import keyed
 from ..model import Report
+from ..review import DISMISSED, STATES, Decision
 from ..registry import Registry
 from .data import Member, RegionYear, consolidated_differences, load_region, rollup, trend_rows
 from .notice import AgencyProblems, Notice, RankRow
@@ -31,6 +32,7 @@ class RegionView:
     copies: list[Any]                     # kit.similarity.CopiedPair
     trend: list[dict[str, Any]]
     keys: dict[str, list[str]] = field(default_factory=dict)  # agency id -> its findings' keys
+    facts: dict[str, Any] = field(default_factory=dict)  # key of a missing/late fact -> its latest decision
 
     @property
     def region(self) -> str:
@@ -56,10 +58,37 @@ def build(region: str, year: int, store: str | Path | None, registry: str | Path
     for m in ry.present:
         m.findings += found.get(m.report.key or "", []) if m.report else []
     total, counts = rollup(ry)
-    view = RegionView(ry, reg, scheme, score(ry, scheme), total, counts, consolidated_differences(ry, reg),
-                      pairs, trend_rows(region, store, reg, upto=int(year)))
-    view.keys = {m.agency.id: finding_keys(m.agency.id, ry.year, m.findings) for m in ry.members}
+    for m in ry.members:
+        keyed(m.agency.id, ry.year, m.findings)
+    facts = _reviewed(ry, store, reg)
+    not_corrected = {m.agency.id: m.review.counts()["not_corrected"] for m in ry.members if m.review is not None}
+    dismissed = {k for k, d in facts.items() if d.status == DISMISSED}
+    view = RegionView(ry, reg, scheme, score(ry, scheme, not_corrected=not_corrected, dismissed=dismissed), total,
+                      counts, consolidated_differences(ry, reg), pairs, trend_rows(region, store, reg, upto=int(year)))
+    view.keys = {m.agency.id: [f.key for f in m.findings] for m in ry.members}
+    view.facts = facts
     return view
+
+
+def _reviewed(ry: RegionYear, store: str | Path | None, reg: Registry) -> dict[str, Decision]:
+    """Apply the reviewers' decisions: each present member's :class:`kit.review.Review` (its previous
+    revision compared), its findings cut to those that count; returns the decisions on facts (missing, late)."""
+    from ..review import decisions, earlier_findings, review
+    from ..store import Store
+
+    with Store(store, create=False) as s:
+        decided = decisions(s, agency_ids=[m.agency.id for m in ry.members], year=ry.year)
+        by: dict[str, list[Decision]] = {}
+        for d in decided:
+            by.setdefault(d.agency_id, []).append(d)
+        for m in ry.members:
+            if m.report is None:
+                continue
+            rev, before = earlier_findings(s, m.report, reg)
+            m.review = review(m.report, m.findings, by.get(m.agency.id, []), before, earlier_revision=rev)
+            m.findings = m.review.open
+    fact_keys = {f"{m.agency.id}/{ry.year}/{x}" for m in ry.members for x in ("missing", "late")}
+    return {d.key: d for d in decided if d.key in fact_keys}
 
 
 def summary(view: RegionView) -> dict[str, Any]:
@@ -101,13 +130,20 @@ def notice(view: RegionView, *, issuer: str | None = None, date: str | None = No
                   tuple(p for p in problems if p.problems), correct_by)
 
 
-def _facts(view: RegionView, m: Member) -> list[tuple[str, str]]:
-    """What the notice and the problem list say of a member beyond its findings: (missing | late, text)."""
+def _facts(view: RegionView, m: Member, *, dismissed: bool = False) -> list[tuple[str, str]]:
+    """What the notice and the problem list say of a member beyond its findings: (missing | late, text);
+    a fact a reviewer dismissed only with ``dismissed``."""
+    out = []
     if not m.present:
-        return [("missing", f"{view.year}年度报告未发布。")]
-    if m.late(view.ry.deadline) and m.report:
-        return [("late", f"{view.year}年度报告于{m.report.published}发布，晚于截止日{view.ry.deadline.isoformat()}。")]
-    return []
+        out = [("missing", f"{view.year}年度报告未发布。")]
+    elif m.late(view.ry.deadline) and m.report:
+        out = [("late", f"{view.year}年度报告于{m.report.published}发布，晚于截止日{view.ry.deadline.isoformat()}。")]
+    return [(fact, text) for fact, text in out if dismissed or not _fact_dismissed(view, m, fact)]
+
+
+def _fact_dismissed(view: RegionView, m: Member, fact: str) -> bool:
+    d = view.facts.get(f"{m.agency.id}/{view.year}/{fact}")
+    return d is not None and d.status == DISMISSED
 
 
 def _ranking_sentence(view: RegionView) -> str:
@@ -128,14 +164,31 @@ def _ranking_sentence(view: RegionView) -> str:
 
 
 def problem_rows(view: RegionView) -> list[ProblemRow]:
-    """One row per error or warning of every member, with its stable key; a missing report is a row too."""
+    """One row per error or warning of every member, with its stable key and, once reviewed, its
+    state and latest decision (so that a sheet filled in again starts from what was decided); a missing
+    or late report is a row too, and so is a finding corrected since (no longer found)."""
     rows = []
     for m in view.ry.members:
-        for fact, text in _facts(view, m):
-            rows.append(ProblemRow(f"{m.agency.id}/{view.year}/{fact}", view.region, m.agency.name, view.year,
-                                   fact, "error" if fact == "missing" else "warning", "", text))
-        for f, key in zip(m.findings, view.keys.get(m.agency.id, [])):
-            if f.severity in ("error", "warning"):
-                rows.append(ProblemRow(key, view.region, m.agency.name, view.year, f.rule, f.severity,
-                                       ", ".join(f.cells), f.message))
+        for fact, text in _facts(view, m, dismissed=True):
+            key = f"{m.agency.id}/{view.year}/{fact}"
+            d = view.facts.get(key)
+            rows.append(ProblemRow(key, view.region, m.agency.name, view.year, fact,
+                                   "error" if fact == "missing" else "warning", "", text,
+                                   *_decided(d, STATES["dismissed"] if d and d.status == DISMISSED else "")))
+        if m.review is None:
+            continue
+        for r in m.review.items:
+            f = r.finding or r.was
+            if r.severity not in ("error", "warning"):
+                continue
+            rule = f.rule if f else r.key.split("/")[2]
+            cells = ", ".join(f.cells) if f else ""
+            message = f.message if f else ""
+            rows.append(ProblemRow(r.key, view.region, m.agency.name, view.year, rule, r.severity, cells, message,
+                                   *_decided(r.decision, "" if r.state == "open" else r.label)))
     return rows
+
+
+def _decided(d: Decision | None, state: str) -> tuple[str, str, str, str]:
+    """(核查情况, 整改状态, 说明, 审核人) of a row from the key's latest decision."""
+    return (state, d.status, d.reason, d.reviewer) if d is not None else (state, "", "", "")

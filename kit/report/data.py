@@ -24,10 +24,11 @@ HEADLINE = {
 }
 
 
-def load_report(agency: str, year: int, store: str | Path | None = None) -> Report:
-    """One stored report (raises :class:`kit.errors.NotFound` when absent)."""
+def load_report(agency: str, year: int, store: str | Path | None = None, revision: int | None = None) -> Report:
+    """One stored report, the current revision or the one numbered ``revision`` (raises
+    :class:`kit.errors.NotFound` when absent)."""
     with Store(store, create=False) as s:
-        return s.get(agency, int(year))
+        return s.get(agency, int(year), revision)
 
 
 def table_frame(report: Report, table_id: str) -> pd.DataFrame:

@@ -113,18 +113,47 @@ def grid_html(report: Report, grid: Grid, flags: dict[str, list[str]]) -> str:
     return "".join(out)
 
 
-def findings_html(report: Report, findings: Iterable[Any] | None = None) -> str:
+def findings_html(report: Report, findings: Iterable[Any] | None = None, review: Any = None) -> str:
+    """The findings section: the findings that count, each with its key (and, once reviewed, its state);
+    with a :class:`kit.review.Review`, the dismissed ones apart with their reasons, and what an earlier
+    revision had that this one no longer has."""
     items = list(findings if findings is not None else report.findings)
-    if not items:
-        return '<section class="kit-section" id="findings"><h2>核查发现</h2><p>未发现问题。</p></section>'
     names = {"error": "错误", "warning": "警告", "info": "提示"}
-    rows = "".join(
-        f'<tr class="sev-{esc(f.severity)}"><td>{esc(names.get(f.severity, f.severity))}</td><td>{esc(f.rule)}</td>'
-        f'<td>{esc(", ".join(f.cells[:6]) + (" 等" if len(f.cells) > 6 else ""))}</td><td>{esc(f.message)}</td></tr>'
-        for f in items)
-    return ('<section class="kit-section" id="findings"><h2>核查发现</h2><table class="findings"><thead><tr>'
-            "<th>级别</th><th>规则</th><th>单元格</th><th>说明</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table></section>")
+    states = {r.key: r for r in review.items} if review is not None else {}
+    parts = []
+    if review is not None and review.earlier is not None:
+        c = {s: sum(1 for r in review.items if r.state == s) for s in ("still", "new", "resolved", "not_corrected")}
+        parts.append(f"<p>本报告为第 {review.revision} 次报送，与第 {review.earlier} 次相比：已消除 {c['resolved']} 个问题，"
+                     f"仍存在 {c['still'] + c['not_corrected']} 个，新出现 {c['new']} 个。</p>")
+    if items:
+        rows = "".join(
+            f'<tr class="sev-{esc(f.severity)}"><td>{esc(names.get(f.severity, f.severity))}</td><td>{esc(f.rule)}</td>'
+            f'<td>{esc(", ".join(f.cells[:6]) + (" 等" if len(f.cells) > 6 else ""))}</td><td>{esc(f.message)}'
+            + (f'<br><small class="review">{esc(_state(states[f.key]))}</small>'
+               if f.key in states and states[f.key].state not in ("open", "still") else "")
+            + (f'<br><small class="key">编号 {esc(f.key)}</small>' if f.key else "") + "</td></tr>"
+            for f in items)
+        parts.append('<table class="findings"><thead><tr><th>级别</th><th>规则</th><th>单元格</th><th>说明</th></tr></thead>'
+                     f"<tbody>{rows}</tbody></table>")
+    else:
+        parts.append("<p>未发现问题。</p>")
+    if review is not None and review.dismissed:
+        rows = "".join(f"<tr><td>{esc(r.finding.rule)}</td><td>{esc(r.finding.message)}<br><small class=\"key\">编号 "
+                       f"{esc(r.key)}</small></td><td>{esc(r.decision.reason)}</td><td>{esc(r.decision.reviewer)}，"
+                       f"{esc(r.decision.at[:10])}</td></tr>" for r in review.dismissed if r.finding and r.decision)
+        parts.append("<h3>经审核不是问题的发现</h3><table class=\"findings dismissed\"><thead><tr><th>规则</th><th>说明</th>"
+                     f"<th>理由</th><th>审核</th></tr></thead><tbody>{rows}</tbody></table>")
+    if review is not None and review.gone:
+        rows = "".join(f"<tr><td>{esc(r.label)}</td><td>{esc(r.key)}</td><td>{esc(r.was.message if r.was else '')}</td></tr>"
+                       for r in review.gone)
+        parts.append("<h3>已不再发现的问题</h3><table class=\"findings gone\"><thead><tr><th>情况</th><th>编号</th>"
+                     f"<th>原说明</th></tr></thead><tbody>{rows}</tbody></table>")
+    return '<section class="kit-section" id="findings"><h2>核查发现</h2>' + "".join(parts) + "</section>"
+
+
+def _state(r: Any) -> str:
+    d = r.decision
+    return r.label + (f"（{d.status}，{d.reviewer}，{d.at[:10]}" + (f"：{d.reason}" if d.reason else "") + "）" if d else "")
 
 
 def provenance_html(report: Report, parameters: dict[str, Any], kit_version: str) -> str:

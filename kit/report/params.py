@@ -31,13 +31,14 @@ SCHEMA: dict[str, Any] = {
         "registry": PATH,
         "peers": {"type": "boolean"},
         "history_years": {"type": "integer", "minimum": 1, "maximum": 30},
+        "revision": {"type": ["integer", "null"], "minimum": 1},
         "sections": {"type": "array", "uniqueItems": True,
                      "items": {"enum": ["narrative", "findings", "history", "peers", "provenance"]}},
     },
 }
 KIT_SECTIONS = ["narrative", "findings", "history", "peers", "provenance"]
 DEFAULTS: dict[str, Any] = {"store": None, "strict": False, "registry": None, "peers": True, "history_years": 5,
-                            "sections": KIT_SECTIONS}
+                            "sections": KIT_SECTIONS, "revision": None}
 
 
 def validate(params: dict[str, Any]) -> dict[str, Any]:

@@ -258,7 +258,8 @@ def _papermill(notebook: Path, out_nb: Path, parameters: dict[str, Any], timeout
 
 def render(parameters: dict[str, Any], outputs: Path, *, to: tuple[str, ...] = FORMATS,
            notebook: Path | None = None, timeout: int | None = None) -> dict[str, Path]:
-    """papermill then nbconvert into ``<outputs>/<year>/<agency>/report.{ipynb,html,pdf}``.
+    """papermill then nbconvert into ``<outputs>/<year>/<agency>/report.{ipynb,html,pdf}`` (an earlier
+    revision into ``revision-N/`` there).
 
     The parameters are validated before any kernel starts.
     """
@@ -267,6 +268,9 @@ def render(parameters: dict[str, Any], outputs: Path, *, to: tuple[str, ...] = F
 
     parameters = validate(parameters)
     folder = output_dir(outputs, str(parameters["agency"]), int(parameters["year"]))
+    if parameters.get("revision"):  # an earlier revision: beside the current report, never over it
+        folder = folder / f"revision-{int(parameters['revision'])}"
+        folder.mkdir(parents=True, exist_ok=True)
     nb_path = execute(parameters, folder / "report.ipynb", notebook=notebook or master_notebook(), timeout=timeout)
     paths = {"ipynb": nb_path}
     paths.update(export(nb_path, to))
