@@ -123,14 +123,15 @@ def ingest(paths: tuple[str, ...], store: str | None, agency: str | None, year: 
             raise ConfigError(f"inbox {cfg['inbox']} ({cfg.sources['inbox']}) is not a folder: give PATHS, "
                               "or set inbox in xxgk.toml")
         paths = (str(cfg["inbox"]),)
-    counts = {"read": 0, "unchanged": 0, "failed": 0, "revisions": 0}
+    counts = {"read": 0, "unchanged": 0, "failed": 0, "revisions": 0, "same": 0}
     with Store(cfg["store"]) as st:
         for got in run_ingest(paths, st, agency=agency, year=year, reread=reread, registry=reg):
             if got.error:
                 counts["failed"] += 1
                 click.echo(f"FAILED {got.error}", err=True)
             elif got.report and not got.revision:
-                counts["unchanged"] += 1
+                counts["read"] += 1
+                counts["same"] += 1
                 click.echo(f"same   {got.path}: {got.report.agency} {got.report.year}, identical to a stored "
                            "revision (none added)")
             elif got.report:
@@ -147,7 +148,9 @@ def ingest(paths: tuple[str, ...], store: str | None, agency: str | None, year: 
                 counts["unchanged"] += 1
     click.echo(f"ingest: {counts['read']} read, {counts['unchanged']} unchanged, {counts['failed']} failed"
                + (f" ({counts['revisions']} of those read are new revisions: `xxgk history`)" if counts["revisions"]
-                  else ""), err=True)
+                  else "")
+               + (f" ({counts['same']} read the same as a stored revision: none added)" if counts["same"] else ""),
+               err=True)
     if counts["failed"]:
         raise SystemExit(1)
 

@@ -232,8 +232,8 @@ def _bad(root: Path, sheet: Path, tmp_path: Path, fill) -> str:
 @pytest.mark.slow
 def test_a_bad_import_changes_nothing_and_names_the_rows(county, tmp_path):
     root = county
-    assert _cli(root, "render", "--region", "溪口县", "--year", "2024", "--to", "html") == 0
-    xikou = root / "out" / "regions" / "2024" / "溪口县" / "问题清单.xlsx"
+    assert _cli(root, "render", "--region", "禾川市", "--year", "2024", "--to", "html") == 0
+    city = root / "out" / "regions" / "2024" / "禾川市" / "问题清单.xlsx"  # the city's: 青禾县's rows among them
     assert _cli(root, "render", "--region", "青禾县", "--year", "2024", "--to", "html") == 0
     sheet = root / "out" / "regions" / "2024" / "青禾县" / "问题清单.xlsx"
     # J: 整改状态, K: 说明, A: 问题编号 (row 2 the header)
@@ -246,8 +246,8 @@ def test_a_bad_import_changes_nothing_and_names_the_rows(county, tmp_path):
     msg = _bad(root, sheet, tmp_path, mixed)
     assert "row 4" in msg and "unknown key" in msg and "row 5" in msg and "改好了" in msg and "row 6" in msg
     assert "needs a reason" in msg and "row 3" not in msg
-    msg = _bad(root, xikou, tmp_path, lambda ws: ws.__setitem__("J3", "待整改"))
-    assert "a sheet of 溪口县" in msg and "not of 青禾县" in msg and "rows 3" in msg
+    msg = _bad(root, city, tmp_path, lambda ws: ws.__setitem__("J3", "待整改"))
+    assert "a sheet of 禾川市" in msg and "not of 青禾县" in msg and "rows 3, 4" in msg
 
     def smuggled(ws):  # a 溪口县 key in 青禾县's sheet
         ws["A3"], ws["J3"] = "331206/2024/late", "待整改"
@@ -332,3 +332,52 @@ def test_five_revisions_and_the_first_rendered_again(county, capsys):
     capsys.readouterr()
     assert _cli(root, "check", "--agency", agency, "--year", "2024", "--revision", "9", "--json") == 1
     assert "no revision 9" in capsys.readouterr().err
+
+
+def _report(rev: int, **cells):
+    from kit.model import Provenance, Report
+
+    r = Report("甲局", 2024, "gov2021", {k.replace("__", "."): v for k, v in cells.items()}, {}, {"一": "总体"},
+               Provenance("a.txt", "x", "text"), agency_id="A1")
+    r.revision = rev
+    return r
+
+
+def _finding(rule: str, *cells: str, severity: str = "error"):
+    from kit.model import Finding
+
+    f = Finding(rule, severity, f"{rule} 不平衡", list(cells))
+    f.key = f"A1/2024/{rule}/{'+'.join(cells)}"
+    return f
+
+
+def test_each_finding_s_state_across_decisions_and_re_submissions():
+    from kit.review import Decision, evidence, review
+
+    first = _report(1, t3__new__total=5, t3__total__total=7)
+    s1, o1, x1 = _finding("S1", "t3.new.total"), _finding("O1", "t3.total.total"), _finding("X1", "t3.carried_in.total")
+
+    def decided(f, status, rev=1, report=first, reason="", n=[0]):
+        n[0] += 1
+        return Decision(n[0], f.key, status, reason, "审核人", "2025-02-01T00:00:00+00:00", rev, evidence(report, f), "cli")
+
+    # first revision: a dismissal holds, a returned one waits, an undecided one is open
+    got = review(first, [s1, o1, x1], [decided(s1, "不是问题", reason="表注"), decided(o1, "待整改")])
+    assert {r.key: r.state for r in got.items} == {s1.key: "dismissed", o1.key: "returned", x1.key: "open"}
+    assert got.open == [o1, x1] and got.counts() == {"found": 3, "dismissed": 1, "corrected": 0, "returned": 1,
+                                                     "not_corrected": 0}
+    # revision 2 with the same values: still dismissed; O1 found again: returned and not corrected; X1 gone
+    second = _report(2, t3__new__total=5, t3__total__total=7)
+    earlier = {f.key: f for f in (s1, o1, x1)}
+    got = review(second, [s1, o1], [decided(s1, "不是问题", reason="表注"), decided(o1, "待整改")], earlier,
+                 earlier_revision=1)
+    assert {r.key: r.state for r in got.items} == {s1.key: "dismissed", o1.key: "not_corrected", x1.key: "resolved"}
+    assert got.counts()["not_corrected"] == 1 and got.counts()["corrected"] == 1
+    # a dismissed finding whose cells changed reopens; one marked corrected and still found says so
+    third = _report(3, t3__new__total=6, t3__total__total=7)
+    got = review(third, [s1, o1], [decided(s1, "不是问题", reason="表注"), decided(o1, "已整改", rev=2)],
+                 {f.key: f for f in (s1, o1)}, earlier_revision=2)
+    assert {r.key: r.state for r in got.items} == {s1.key: "reopened", o1.key: "claimed"}
+    assert got.open == [s1, o1] and got.counts()["not_corrected"] == 1
+    # the dismissal's evidence is the values of its cells (and the severity), nothing else
+    assert evidence(first, s1) == {"cells": {"t3.new.total": 5}, "severity": "error"}
