@@ -40,7 +40,7 @@ def test_skip_and_rerun_exactly_what_changed(store, tmp_path):
     with Store(store) as s:
         r = s.get("青禾县自然资源局", 2023)
         r.sections["五"] += "补充说明。"
-        s.put(r)
+        s.put(r, reread=True)  # the same file read anew, differently
     summary, seen = _keys(store, out, workers=1)
     assert seen == ["2023/青禾县自然资源局", "2024/青禾县自然资源局"] and summary.skipped == 4
     # a changed notebook reruns everything; --force too
@@ -110,7 +110,7 @@ def test_peers_rerun_when_a_peer_changes(tmp_path):
         r = s.get("青禾县住房和城乡建设局", 2024)
         r.cells["t3.new.natural"] += 1
         r.cells["t3.new.total"] += 1
-        s.put(r)
+        s.put(r, reread=True)
     run(plan(st, out, registry=reg), out, to=("html",), progress=False, workers=2,
         on_result=lambda e: seen.append(e["key"]))
     # the agency itself, its two peers' 2024 reports (they compare with it) and the county's (declared the
@@ -191,7 +191,7 @@ def test_the_index_counts_what_the_notebook_found_with_the_aggregation(small_sto
         county = s.get("青禾县人民政府", 2024)
         county.cells["t4.review.upheld"] += 1
         county.cells["t4.review.total"] += 1
-        s.put(county)
+        s.put(county, reread=True)
     out = tmp_path / "out"
     run(plan(small_store, out, registry=reg), out, to=("html",), progress=False, workers=1, root=tmp_path)
     manifest = {e["key"]: e for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]}

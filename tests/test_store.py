@@ -35,7 +35,10 @@ def test_reingest_replaces_atomically(tmp_path):
         assert s.entries() == [("甲局", 2024, "gov2021")]
         assert s.get("甲局", 2024).provenance.sha256 == "sha-2"
         n = s.db.execute("SELECT count(*) FROM cells").fetchone()[0]
-        assert n == len(_report().cells)
+        assert n == len(_report().cells)  # the current revision's rows only: the earlier one is kept whole
+        assert [(r["revision"], r["sha256"], r["current"]) for r in s.revisions("甲局", 2024)] == [
+            (1, "sha-1", False), (2, "sha-2", True)]
+        assert s.get("甲局", 2024, 1).cells == _report(seed=1).cells
 
 
 def test_failed_ingest_leaves_store_as_it_was(tmp_path):
@@ -48,6 +51,8 @@ def test_failed_ingest_leaves_store_as_it_was(tmp_path):
             s.put(bad)
         kept = s.get("甲局", 2024)
         assert kept.provenance.sha256 == "sha-1" and kept.cells == good.cells
+        assert [r["revision"] for r in s.revisions("甲局", 2024)] == [1]  # no half-kept revision either
+        assert s.db.execute("SELECT body FROM revisions").fetchall() == [(None,)]
         assert s.integrity_ok()
     # and a second connection sees the same committed state
     db = sqlite3.connect(tmp_path / "s.sqlite")

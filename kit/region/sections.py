@@ -120,15 +120,17 @@ def review_html(view: RegionView) -> str:
     if not any(c[k] for c in counts.values() for k in ("dismissed", "corrected", "returned", "not_corrected")):
         return "<h3>审核与整改</h3><p>尚无审核决定或重新报送。</p>" + _caption(
             "审核人在问题清单中填写整改状态后用 xxgk review import 导入；单位重新报送后，这里列出已整改和仍存在的问题。")
+    shown = [m for m in reviewed if any(counts[m.agency.id].values())]
     rows = [[esc(m.agency.name)] + [str(counts[m.agency.id][k]) for k in
-                                    ("found", "dismissed", "corrected", "returned", "not_corrected")] for m in reviewed]
+                                    ("found", "dismissed", "corrected", "returned", "not_corrected")] for m in shown]
     detail = [[esc(m.agency.name), esc(r.key), esc(r.label),
                esc("；".join(x for x in (r.decision.status, r.decision.reason, r.decision.reviewer) if x)
                    if r.decision else "")]
               for m in reviewed for r in m.review.items
               if r.state not in ("open", "still", "new") and r.severity in ("error", "warning")]
     return ("<h3>审核与整改</h3>" + _table(["单位", "发现", "不是问题", "已整改", "退回待整改", "退回未整改"], rows)
-            + _caption("错误和警告按审核与整改情况计数：“退回未整改”是退回后重新报送仍存在的问题，评分方案可据此扣分。")
+            + _caption(f"错误和警告按审核与整改情况计数（其余 {len(reviewed) - len(shown)} 家已发布单位均为 0）："
+                       "“退回未整改”是退回后重新报送仍存在的问题，评分方案可据此扣分。")
             + _table(["单位", "问题编号", "核查情况", "审核决定"], detail, wrap=(1, 3)))
 
 

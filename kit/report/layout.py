@@ -141,12 +141,15 @@ def findings_html(report: Report, findings: Iterable[Any] | None = None, review:
         rows = "".join(f"<tr><td>{esc(r.finding.rule)}</td><td>{esc(r.finding.message)}<br><small class=\"key\">编号 "
                        f"{esc(r.key)}</small></td><td>{esc(r.decision.reason)}</td><td>{esc(r.decision.reviewer)}，"
                        f"{esc(r.decision.at[:10])}</td></tr>" for r in review.dismissed if r.finding and r.decision)
-        parts.append("<h3>经审核不是问题的发现</h3><table class=\"findings dismissed\"><thead><tr><th>规则</th><th>说明</th>"
-                     f"<th>理由</th><th>审核</th></tr></thead><tbody>{rows}</tbody></table>")
+        parts.append("<h3>经审核不是问题的发现</h3><table class=\"review-list\"><colgroup><col style=\"width:10%\">"
+                     "<col style=\"width:48%\"><col style=\"width:27%\"><col style=\"width:15%\"></colgroup>"
+                     "<thead><tr><th>规则</th><th>说明</th><th>理由</th><th>审核</th></tr></thead>"
+                     f"<tbody>{rows}</tbody></table>")
     if review is not None and review.gone:
         rows = "".join(f"<tr><td>{esc(r.label)}</td><td>{esc(r.key)}</td><td>{esc(r.was.message if r.was else '')}</td></tr>"
                        for r in review.gone)
-        parts.append("<h3>已不再发现的问题</h3><table class=\"findings gone\"><thead><tr><th>情况</th><th>编号</th>"
+        parts.append("<h3>已不再发现的问题</h3><table class=\"review-list\"><colgroup><col style=\"width:18%\">"
+                     "<col style=\"width:37%\"><col style=\"width:45%\"></colgroup><thead><tr><th>情况</th><th>编号</th>"
                      f"<th>原说明</th></tr></thead><tbody>{rows}</tbody></table>")
     return '<section class="kit-section" id="findings"><h2>核查发现</h2>' + "".join(parts) + "</section>"
 
