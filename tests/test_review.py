@@ -381,3 +381,32 @@ def test_each_finding_s_state_across_decisions_and_re_submissions():
     assert got.open == [s1, o1] and got.counts()["not_corrected"] == 1
     # the dismissal's evidence is the values of its cells (and the severity), nothing else
     assert evidence(first, s1) == {"cells": {"t3.new.total": 5}, "severity": "error"}
+
+
+@pytest.mark.slow
+def test_a_decision_reruns_the_reports_that_show_it(small_store, tmp_path):
+    from kit.batch import plan, run
+    from kit.review import Proposed, known_findings, record
+
+    reg_path = small_store.parent / "d" / "registry.csv"
+    reg = Registry.load(reg_path)
+    out = tmp_path / "out"
+
+    def planned() -> list[str]:
+        jobs = plan(small_store, out, years=(2024,), registry=reg_path)
+        return sorted(k for k, _ in run(jobs, out, to=("html",), progress=False, root=tmp_path, dry_run=True).planned)
+
+    run(plan(small_store, out, years=(2024,), registry=reg_path), out, to=("html",), progress=False, root=tmp_path)
+    assert planned() == []
+    known = known_findings(small_store, reg, {("331101", 2024)})
+    key = next(k for k, (f, _) in known.items() if f is not None and f.severity == "error")
+    with Store(small_store) as s:
+        record(s, [Proposed(key, "不是问题", "已核实")], known, who="审核人")
+    # the agency's report shows it, and so do its peers' comparisons and the region reports
+    assert "2024/青禾县自然资源局" in planned() and "regions/2024/青禾县" in planned()
+    html_before = (out / "2024" / "青禾县自然资源局" / "report.html").read_text(encoding="utf-8")
+    assert "经审核不是问题的发现" not in html_before
+    run(plan(small_store, out, years=(2024,), registry=reg_path), out, to=("html",), progress=False, root=tmp_path)
+    html = (out / "2024" / "青禾县自然资源局" / "report.html").read_text(encoding="utf-8")
+    assert "经审核不是问题的发现" in html and key in html[html.index("经审核不是问题的发现"):]
+    assert planned() == []
