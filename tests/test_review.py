@@ -329,6 +329,17 @@ def test_five_revisions_and_the_first_rendered_again(county, capsys):
     shown = dict(re.findall(r'data-cell="([^"]+)"[^>]*>([^<]*)<', html))
     assert shown[cid] == str(first.cells[cid]) and shown["t3.total.total"] == str(first.cells["t3.total.total"])
     assert not (root / "out" / "2024" / agency / "report.html").exists()  # the current one is not written over
+    import csv
+
+    for rev, want in ((1, first.cells[cid]), (3, first.cells[cid] + 20), (None, first.cells[cid] + 40)):
+        out_csv = root / f"rev-{rev}.csv"
+        assert _cli(root, "export", "--agency", agency, "--year", "2024", "--to", "csv", "-o", str(out_csv),
+                    *(["--revision", str(rev)] if rev else [])) == 0
+        rows = {r["cell_id"]: r["value"] for r in csv.DictReader(out_csv.open(encoding="utf-8-sig"))}
+        assert float(rows[cid]) == want
+    capsys.readouterr()
+    assert _cli(root, "check", "--agency", agency, "--year", "2024", "--revision", "1", "--json") in (0, 1)
+    assert {f["key"].split("/")[0] for f in json.loads(capsys.readouterr().out)} <= {"331109"}
     capsys.readouterr()
     assert _cli(root, "check", "--agency", agency, "--year", "2024", "--revision", "9", "--json") == 1
     assert "no revision 9" in capsys.readouterr().err

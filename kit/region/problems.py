@@ -134,20 +134,25 @@ def _workbook(rows: Sequence[ProblemRow], title: str) -> Any:
 
 def write_problems(rows: Sequence[ProblemRow], path: str | Path, *, title: str = "") -> Path:
     """Write the problem list at ``path`` (its folder made if missing), ``title`` as a first row when given."""
-    from openpyxl.writer.excel import ExcelWriter
-
     doubled = sorted(k for k, n in Counter(r.key for r in rows).items() if n > 1)
     if doubled:
         raise ParameterError([f"问题编号 {k} appears more than once" for k in doubled])
+    return save_stable(_workbook(rows, title), path, "the problem list")
+
+
+def save_stable(wb: Any, path: str | Path, what: str) -> Path:
+    """Write a workbook whose bytes depend on its content only (fixed stamps), its folder made if missing."""
+    from openpyxl.writer.excel import ExcelWriter
+
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(_workbook(rows, title), archive).save()  # openpyxl's save() would stamp the clock
+        ExcelWriter(wb, archive).save()  # openpyxl's save() would stamp the clock
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(stable_zip(buf.getvalue(), STAMP.date()))
     except OSError as e:
-        raise OutputError(f"{path}: cannot write the problem list: {e.strerror or e}") from e
+        raise OutputError(f"{path}: cannot write {what}: {e.strerror or e}") from e
     return path
 
 

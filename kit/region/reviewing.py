@@ -2,17 +2,13 @@
 and the decisions exported as a workbook (the problem list's columns, then the audit trail)."""
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..errors import OutputError
 from ..registry import Registry
 from ..review import Decision, Proposed, decisions, known_findings, record, split_key
 from ..store import Store
-from .notice import stable_zip
-from .problems import STAMP, ProblemRow, _workbook, read_sheet
+from .problems import ProblemRow, _workbook, read_sheet, save_stable
 
 __all__ = ["import_problems", "export_decisions", "AUDIT_SHEET"]
 
@@ -75,8 +71,6 @@ def export_decisions(store: str | Path | None, path: str | Path, registry: Regis
                      agency_ids: list[str] | None = None, year: int | None = None, status: str | None = None) -> Path:
     """Write every key's latest decision (the problem list's columns: it imports back) and, on a second
     sheet, every decision ever recorded with who and when; returns the path."""
-    from openpyxl.writer.excel import ExcelWriter
-
     with Store(store, create=False) as s:
         latest = decisions(s, agency_ids=agency_ids, year=year, status=status)
         history = decisions(s, agency_ids=agency_ids, year=year, history=True)
@@ -91,16 +85,7 @@ def export_decisions(store: str | Path | None, path: str | Path, registry: Regis
         audit.append([d.id, d.key, d.status, d.reason, d.reviewer, d.at, d.revision, d.origin])
     for col, width in zip("ABCDEFGH", (7, 40, 10, 40, 10, 22, 9, 24)):
         audit.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
-    out = Path(path)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(stable_zip(buf.getvalue(), STAMP.date()))
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write the decisions: {e.strerror or e}") from e
-    return out
+    return save_stable(wb, path, "the decisions")
 
 
 def _row(d: Decision, names: dict[str, str], registry: Registry | None) -> ProblemRow:
