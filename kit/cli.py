@@ -169,8 +169,11 @@ def _summarise(summary: Any, out: Path) -> None:
 
 
 @cli.command()
-@click.option("--agency", "agencies", multiple=True, help="Only this agency (repeatable).")
-@click.option("--year", "years", type=int, multiple=True, help="Only this year (repeatable).")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--agency", "agencies", multiple=True,
+              help="Only this agency (repeatable); with FILES, the agency of every file (overrides the title line).")
+@click.option("--year", "years", type=int, multiple=True,
+              help="Only this year (repeatable); with FILES, the year of every file (overrides the title line).")
 @_store_opt
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of findings.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
@@ -179,23 +182,35 @@ def _summarise(summary: Any, out: Path) -> None:
 @click.option("--all", "show_all", is_flag=True, help="Also list info findings in the table.")
 @click.option("--revision", type=click.IntRange(1), default=None,
               help="Check this earlier revision of the one agency-year --agency and --year name (`xxgk history`).")
-def check(agencies: tuple[str, ...], years: tuple[int, ...], store: str | None, as_json: bool, fail_on: str,
-          registry: str | None, show_all: bool, revision: int | None) -> None:
-    """Check stored reports against every consistency rule.
+def check(files: tuple[str, ...], agencies: tuple[str, ...], years: tuple[int, ...], store: str | None,
+          as_json: bool, fail_on: str, registry: str | None, show_all: bool, revision: int | None) -> None:
+    """Check stored reports against every consistency rule, or, given FILES, check report files before
+    submitting them: read and checked like stored ones (last year's report from the store when it is
+    there), never stored.
 
     Each finding has a stable key (agency id/year/rule/cells; `key` in the JSON) that reviewers'
     decisions name (`xxgk review`); a finding already decided shows its latest status.
     """
     from .checks import RANK
-    from .findings import check_store
+    from .findings import check_files, check_store
     from .review import decisions
     from .store import Store
 
     cfg = _settings(store=store, registry=registry)
-    reg = _linked(cfg)
-    results = check_store(cfg["store"], agencies=agencies, years=years, registry=reg, revision=revision)
-    with Store(cfg["store"], create=False) as st:
-        decided = {d.key: d.status for d in decisions(st)}
+    decided: dict[str, str] = {}
+    if files:
+        if revision is not None or len(agencies) > 1 or len(years) > 1:
+            raise click.UsageError("with FILES: at most one --agency and one --year (for every file), no --revision")
+        from .registry import Registry
+
+        reg = Registry.load(cfg["registry"]) if cfg["registry"] else None
+        results = check_files(list(files), cfg["store"], registry=reg, agency=agencies[0] if agencies else None,
+                              year=years[0] if years else None)
+    else:
+        reg = _linked(cfg)
+        results = check_store(cfg["store"], agencies=agencies, years=years, registry=reg, revision=revision)
+        with Store(cfg["store"], create=False) as st:
+            decided = {d.key: d.status for d in decisions(st)}
     if as_json:
         click.echo(json.dumps([{"agency": a, "year": y, **f.to_dict(),
                                 **({"status": decided[f.key]} if f.key in decided else {})} for a, y, f in results],

@@ -21,10 +21,10 @@ def check_report(report: Report, store: str | Path | Store | None = None, *,
         return _check(report, s, reg, reg is not None)
 
 
-def _check(report: Report, s: Store, registry: Registry | None, aggregate: bool,
+def _check(report: Report, s: Store | None, registry: Registry | None, aggregate: bool,
            copied: list[Finding] | None = None) -> list[Finding]:
     previous = None
-    if report.key and report.year:
+    if report.key and report.year and s is not None:
         try:
             previous = s.get(report.key, report.year - 1)
         except NotFound:
@@ -33,7 +33,8 @@ def _check(report: Report, s: Store, registry: Registry | None, aggregate: bool,
     if aggregate and registry is not None and report.key:
         me = registry.find(report.key) or registry.find(report.agency or "")
         if me is not None and me.aggregate:
-            children = {kid.name: stored(s, kid, int(report.year or 0)) for kid in registry.children(me.id)}
+            children = {kid.name: stored(s, kid, int(report.year or 0)) if s is not None else None
+                        for kid in registry.children(me.id)}
     found = run_checks(Context(report, previous, children, copied), aggregate=aggregate)
     return keyed(report.key or "", report.year, [f for f in report.findings] + found)
 
@@ -54,6 +55,33 @@ def finding_keys(agency_id: str, year: int | None, findings: list[Finding]) -> l
         seen[k] = seen.get(k, 0) + 1
         out.append(k if seen[k] == 1 else f"{k}#{seen[k]}")
     return out
+
+
+def check_files(paths: list[str | Path], store: str | Path | None = None, *, registry: Registry | None = None,
+                agency: str | None = None, year: int | None = None) -> list[tuple[str, int, Finding]]:
+    """(agency, year, finding) for report files checked before they are submitted, most severe first:
+    read, resolved to their agency through the registry, checked with the same rules as a stored report
+    (last year's report and a consolidated report's parts from the store when it holds them), and never
+    stored. A file that cannot be read raises InputError naming it."""
+    from .identity import Resolver
+    from .readers import read_file
+
+    reports = []
+    for path in paths:
+        report = read_file(path, agency=agency, year=year)
+        report.provenance.printed = report.agency or ""
+        if registry is not None and report.agency:
+            Resolver(registry).apply(report)
+        reports.append(report)
+    out: list[tuple[str, int, Finding]] = []
+    s = Store(store, create=False) if store is not None and Path(store).exists() else None
+    try:
+        for r in reports:
+            out += [(r.agency or "", int(r.year or 0), f) for f in _check(r, s, registry, registry is not None)]
+    finally:
+        if s is not None:
+            s.close()
+    return sorted(out, key=lambda t: (RANK.get(t[2].severity, 3), t[0], t[1]))
 
 
 def keyed(agency_id: str, year: int | None, findings: list[Finding]) -> list[Finding]:
