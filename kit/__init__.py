@@ -35,6 +35,7 @@ _LAZY = {
     "safe_name": "report.names", "output_dir": "report.names",
     "write_demo": "demo",
     "review_report": "review", "decisions": "review",
+    "comparison_html": "report.compare", "write_report_docx": "report.docx",
 }
 
 __all__ = [

@@ -300,7 +300,7 @@ def run_job(job: dict[str, Any], to: tuple[str, ...], outputs: str) -> dict[str,
         params = {**job["params"], "notice": True} if region else job["params"]
         nb = _kernel().execute(params, folder / name, notebook=Path(job.get("notebook") or NOTEBOOK),
                                timeout=job.get("timeout"))
-        paths = {"ipynb": nb, **export(nb, to)}
+        paths = {"ipynb": nb, **export(nb, tuple(t for t in to if not (region and t == "docx")))}
         if region:
             from .region.documents import NOTICE, PROBLEMS
 

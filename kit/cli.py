@@ -56,7 +56,8 @@ def _linked(cfg: Config, *, dry_run: bool = False) -> Any:
 
 
 def _to_opt(f: Any) -> Any:
-    return click.option("--to", "to", default=None, help="Output formats, of html, pdf (default: the project's).")(f)
+    return click.option("--to", "to", default=None,
+                        help="Output formats, of html, pdf, docx (default: the project's).")(f)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -236,8 +237,8 @@ def check(files: tuple[str, ...], agencies: tuple[str, ...], years: tuple[int, .
 @click.option("--year", type=int, default=None, help="Report year.")
 @_store_opt
 @click.option("--to", "to", default=None,
-              help="Output formats, of html, pdf (default: the project's); a region report also takes docx (the "
-                   "notice); its problem list (xlsx) is always written.")
+              help="Output formats, of html, pdf, docx (default: the project's): docx is the agency's report as an "
+                   "editable Word document, or a region's notice; a region's problem list (xlsx) is always written.")
 @_outputs_opt
 @_registry_opt
 @click.option("--revision", type=click.IntRange(1), default=None,
@@ -246,7 +247,9 @@ def check(files: tuple[str, ...], agencies: tuple[str, ...], years: tuple[int, .
 def render(params_file: str | None, agency: str | None, region: str | None, year: int | None, store: str | None,
            to: str | None, outputs: str | None, registry: str | None, revision: int | None) -> None:
     """Run the master notebook for one agency and year, or the region notebook for one region and
-    year, then export HTML and PDF (and for a region, 问题清单.xlsx and, with --to docx, 通报.docx).
+    year, then export HTML and PDF, and with --to docx the agency's report as Word (report.docx, built
+    from the stored report in the official layout) or the region's notice (通报.docx); a region
+    always gets 问题清单.xlsx.
 
     Give PARAMS_FILE (YAML; a file naming a region is a region job), or --agency and --year, or
     --region and --year. The store and the registry are the project's unless the params file or

@@ -25,7 +25,7 @@ from typing import Any
 from .errors import ConfigError
 
 FILE_NAME = "xxgk.toml"
-FORMATS = ("html", "pdf")
+FORMATS = ("html", "pdf", "docx")
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ def test_usage_errors_exit_2(capsys):
     assert main(["extract"]) == 2
     assert main(["no-such-command"]) == 2
     assert main(["render"]) == 2
-    assert main(["render", "--agency", "x", "--year", "2024", "--to", "docx"]) == 2
+    assert main(["render", "--agency", "x", "--year", "2024", "--to", "rtf"]) == 2
 
 
 def test_ingest_folder_stores_good_files_and_reports_bad(tmp_path, capsys):

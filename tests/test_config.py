@@ -49,7 +49,7 @@ def test_flag_beats_environment_beats_file_beats_default(project, monkeypatch):
 
 @pytest.mark.parametrize("text,message", [
     ("jobs = 0\n", r"xxgk.toml:jobs=0: jobs must be a whole number from 1 to 256"),
-    ('to = ["html", "docx"]\n', r"to must be some of html, pdf"),
+    ('to = ["html", "rtf"]\n', r"to must be some of html, pdf, docx"),
     ("[limits]\nmax_bytes = -5\n", r"limits.max_bytes=-5: max_bytes must be a whole number of bytes"),
     ("stroe = 'x'\n", r"unknown setting 'stroe'"),
     ("[limits]\npages = 3\n", r"unknown setting limits.pages"),

@@ -32,13 +32,14 @@ SCHEMA: dict[str, Any] = {
         "peers": {"type": "boolean"},
         "history_years": {"type": "integer", "minimum": 1, "maximum": 30},
         "revision": {"type": ["integer", "null"], "minimum": 1},
+        "docx_analysis": {"type": "boolean"},
         "sections": {"type": "array", "uniqueItems": True,
-                     "items": {"enum": ["narrative", "findings", "history", "peers", "provenance"]}},
+                     "items": {"enum": ["compare", "narrative", "findings", "history", "peers", "provenance"]}},
     },
 }
-KIT_SECTIONS = ["narrative", "findings", "history", "peers", "provenance"]
+KIT_SECTIONS = ["compare", "narrative", "findings", "history", "peers", "provenance"]
 DEFAULTS: dict[str, Any] = {"store": None, "strict": False, "registry": None, "peers": True, "history_years": 5,
-                            "sections": KIT_SECTIONS, "revision": None}
+                            "sections": KIT_SECTIONS, "revision": None, "docx_analysis": False}
 
 
 def validate(params: dict[str, Any]) -> dict[str, Any]:

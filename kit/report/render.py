@@ -36,7 +36,7 @@ def master_notebook(root: str | Path | None = None) -> Path:
         root = load().root
     own = Path(root) / "notebooks" / "report.ipynb"
     return own if own.is_file() else NOTEBOOK
-FORMATS = ("html", "pdf")
+FORMATS = ("html", "pdf")  # the defaults; "docx" on request (kit.report.wordexport)
 
 
 def css() -> str:
@@ -204,7 +204,12 @@ def export(nb_path: Path, to: tuple[str, ...] = FORMATS) -> dict[str, Path]:
     nb = nbformat.read(nb_path, as_version=4)
     out: dict[str, Path] = {}
     for fmt in to:
-        exporter = {"html": KitHTMLExporter, "pdf": KitPDFExporter}[fmt]()
+        if fmt == "docx":
+            from .wordexport import KitDOCXExporter
+
+            exporter: Any = KitDOCXExporter()
+        else:
+            exporter = {"html": KitHTMLExporter, "pdf": KitPDFExporter}[fmt]()
         try:
             data, _ = exporter.from_notebook_node(nb)
         except BatchStopped:
