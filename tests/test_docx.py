@@ -230,3 +230,14 @@ def test_render_to_docx_through_the_notebook_reads_back_and_adds_the_analysis_on
     assert len(full.tables) > 3 and len(full.inline_shapes) >= 2  # the kit's tables, and its charts as images
     assert "当年与上年对比" in text and "历年比较" in text and "数据解读" in text
     assert read_file(folder / "report.docx").cells == stored.cells  # the appended sections do not disturb it
+    # and the batch writes it beside the HTML when asked, its path in the manifest
+    import json
+
+    from kit.batch import plan, run
+
+    out = tmp_path / "batch"
+    summary = run(plan(tmp_path / "s.sqlite", out, years=(2024,)), out, to=("html", "docx"), progress=False,
+                  workers=1, root=tmp_path)
+    assert summary.failed == 0 and summary.done >= 3
+    entries = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]
+    assert all(e["outputs"]["docx"].endswith("report.docx") and (out / e["outputs"]["docx"]).exists() for e in entries)

@@ -118,6 +118,11 @@ def test_papermill_and_nbconvert_by_hand(demo_store, tmp_path):
                     "-k", "python3", "--no-progress-bar"], check=True, capture_output=True)
     subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "xxgk_pdf", str(out)], check=True, capture_output=True)
     assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+    subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "xxgk_docx", str(out)], check=True, capture_output=True)
+    from kit.readers import read_file
+
+    back = read_file(out.with_suffix(".docx"))  # the Word exporter reads the store the notebook ran on
+    assert (back.agency, back.year) == ("青禾县财政局", 2023) and sum(v is not None for v in back.cells.values()) > 150
 
 
 def test_chart_has_every_glyph():
