@@ -821,7 +821,21 @@ def update_readme(path: str = "README.md") -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: library errors become one-line messages and exit code 1."""
+    """Entry point: library errors become one-line messages and exit code 1.
+
+    ``--config`` sets XXGK_CONFIG for the command's workers and kernels, and only for this call: a
+    program that calls :func:`main` twice (the tests do) gets no project from the first call."""
+    before = os.environ.get("XXGK_CONFIG")
+    try:
+        return _main(argv)
+    finally:
+        if before is None:
+            os.environ.pop("XXGK_CONFIG", None)
+        else:
+            os.environ["XXGK_CONFIG"] = before
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         cli.main(args=argv, prog_name="xxgk", standalone_mode=False)
     except click.exceptions.Abort:
