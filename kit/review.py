@@ -350,7 +350,8 @@ def known_findings(store: str | Path | None, registry: Any, pairs: set[tuple[str
             _, before = earlier_findings(s, r, registry)
             for k, f in (before or {}).items():
                 out.setdefault(k, (f, r))
-            if r.published and r.published > deadline_for(y, deadline).isoformat():
+            # a region report may set its own deadline: any stated date can be the one found late
+            if r.published and (deadline is None or r.published > deadline_for(y, deadline).isoformat()):
                 out[f"{a}/{y}/late"] = (Finding("late", "warning", "逾期发布"), r)
     for a, y in pairs:
         if (a, y) not in reports and registry is not None and registry.find(a) is not None:
