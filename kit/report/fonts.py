@@ -157,7 +157,7 @@ def woff2_for(text: str) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(font_for(text)))
+    font = TTFont(str(font_for(text)), recalcTimestamp=False)  # saving would stamp the clock into head
     opts = subset.Options()
     opts.layout_features = EMBEDDED_FEATURES
     opts.name_IDs = []

@@ -257,8 +257,19 @@ def _papermill(notebook: Path, out_nb: Path, parameters: dict[str, Any], timeout
         if tmp.exists():
             os.replace(tmp, out_nb)
         raise RenderError(f"notebook run failed: {e}", notebook=out_nb if out_nb.exists() else None) from None
+    _stable_ids(tmp)
     os.replace(tmp, out_nb)
     return out_nb
+
+
+def _stable_ids(path: Path) -> None:
+    """papermill gives the cell it injects a random id, which the HTML then carries (and the subset of
+    the font embedded for its characters): name it for what it is, so that equal runs give equal files."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
+    nbformat.write(nb, str(path))
 
 
 def render(parameters: dict[str, Any], outputs: Path, *, to: tuple[str, ...] = FORMATS,
