@@ -33,6 +33,7 @@ from .report.names import output_dir
 from .report.params import load as load_params
 from .report.params import validate
 from .report.index import index_html
+from .fingerprint import data_state, environment_versions, output_hashes
 from .report.render import FORMATS, NOTEBOOK, _atomic_write, with_embedded_font
 from .store import Store
 
@@ -212,6 +213,7 @@ class Manifest:
     def save(self) -> None:
         entries = sorted(self.entries.values(), key=lambda e: (e["year"], e["agency"]))
         doc = {"generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "kit_version": __version__,
+               "state": data_state(entries),
                "reports": [e for e in entries if e.get("kind", "agency") != "region"],
                "regions": [e for e in entries if e.get("kind") == "region"]}
         _atomic_write(self.path, json.dumps(doc, ensure_ascii=False, indent=1))
@@ -307,6 +309,8 @@ def run_job(job: dict[str, Any], to: tuple[str, ...], outputs: str) -> dict[str,
             paths.update(docx=folder / NOTICE, xlsx=folder / PROBLEMS)
             entry.update(_region_counts(nb))
         entry["outputs"] = {k: str(Path(v).resolve().relative_to(root)) for k, v in paths.items()}
+        entry["hashes"] = output_hashes(paths)  # beside the fingerprint of the inputs: `xxgk verify` compares
+        entry["environment"] = environment_versions()
         if not region:
             entry["findings"], entry["format"] = _counts(nb)
         entry["status"] = "done"

@@ -556,6 +556,36 @@ def review_export(output: str, agencies: tuple[str, ...], year: int | None, stat
     click.echo(f"decisions -> {path}")
 
 
+@cli.command()
+@click.option("--agency", "agencies", multiple=True, help="Only this agency (repeatable).")
+@click.option("--year", "years", type=int, multiple=True, help="Only this year (repeatable).")
+@click.option("--sample", type=click.IntRange(1), default=None, help="Only N of the reports (the same N each time).")
+@click.option("--all", "every", is_flag=True, help="Every published report.")
+@click.option("--jobs", "workers", type=click.IntRange(1, 256), default=None, help="Parallel workers.")
+@_store_opt
+@_outputs_opt
+@_registry_opt
+def verify(agencies: tuple[str, ...], years: tuple[int, ...], sample: int | None, every: bool, workers: int | None,
+           store: str | None, outputs: str | None, registry: str | None) -> None:
+    """Re-render published reports into a temporary folder and compare them with the manifest's
+    hashes: identical; content differs (which file, for HTML its first differing lines; a file edited
+    after rendering is named); or environment differs (which library versions). Exit 1 on any
+    difference."""
+    from .verify import verify as run_verify
+
+    if not (agencies or years or sample or every):
+        raise click.UsageError("give --agency/--year, --sample N or --all")
+    cfg = _settings(store=store, outputs=outputs, registry=registry, jobs=workers)
+    verdicts = run_verify(cfg["store"], cfg["outputs"], agencies=agencies, years=years, sample=sample,
+                          registry=cfg["registry"], workers=cfg["jobs"], root=cfg.root, timeout=cfg["timeout"])
+    for v in verdicts:
+        click.echo(v.line())
+    bad = sum(1 for v in verdicts if v.status != "identical")
+    click.echo(f"verify: {len(verdicts) - bad} identical, {bad} differ", err=True)
+    if bad or not verdicts:
+        raise SystemExit(1)
+
+
 @cli.group()
 def registry() -> None:
     """The agency registry: who is who, the names each agency prints, which stored report is whose."""

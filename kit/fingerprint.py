@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from .batch import Job
 
 PARTS = ("code", "environment", "parameters", "data")
-LIBRARIES = ("pylopdf-fonts-zh-cn", "papermill", "nbconvert", "matplotlib", "weasyprint", "fonttools", "pillow")
+LIBRARIES = ("pylopdf-fonts-zh-cn", "papermill", "nbconvert", "matplotlib", "weasyprint", "fonttools", "pillow",
+             "python-docx", "openpyxl", "pydyf", "brotli")
 KIT = Path(__file__).resolve().parent
 CODE_SUFFIXES = {".py", ".json", ".css", ".html", ".ipynb", ".yaml"}
 PATH_PARAMETERS = ("store", "registry", "scoring", "outputs")
@@ -52,15 +53,61 @@ def code_digest(notebook: Path) -> str:
 
 
 @lru_cache(maxsize=1)
-def environment_digest() -> str:
-    """Python's version and the versions of the libraries that shape a report's bytes."""
+def environment_versions() -> dict[str, str]:
+    """Python's version and the versions of the libraries that shape a report's bytes, Pango and
+    HarfBuzz (which lay out WeasyPrint's PDF) among them."""
     def version(name: str) -> str:
         try:
             return metadata.version(name)
         except metadata.PackageNotFoundError:
             return "absent"
 
-    return _digest([f"python:{platform.python_version()}"] + [f"{n}:{version(n)}" for n in LIBRARIES])
+    out = {"python": platform.python_version(), **{n: version(n) for n in LIBRARIES}}
+    for name, lib, call in (("pango", "pango-1.0", "pango_version_string"), ("harfbuzz", "harfbuzz", "hb_version_string")):
+        out[name] = _c_version(lib, call)
+    return out
+
+
+def _c_version(library: str, function: str) -> str:
+    """A C library's version string (the system's Pango and HarfBuzz, which WeasyPrint loads)."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        found = ctypes.util.find_library(library)
+        if not found:
+            return "absent"
+        fn = getattr(ctypes.CDLL(found), function)
+        fn.restype = ctypes.c_char_p
+        return str(fn().decode("ascii"))
+    except (OSError, AttributeError, UnicodeDecodeError):
+        return "unknown"
+
+
+def environment_digest() -> str:
+    """A digest of :func:`environment_versions`."""
+    return _digest(f"{k}:{v}" for k, v in environment_versions().items())
+
+
+def output_hashes(paths: dict[str, Path]) -> dict[str, str]:
+    """sha256 of every output file; the notebook by its cells and outputs only (its metadata holds the
+    run's timings and times, its injected parameters the absolute paths of this machine)."""
+    out = {}
+    for kind, path in sorted(paths.items()):
+        if kind == "ipynb":
+            doc = json.loads(Path(path).read_text(encoding="utf-8"))
+            # the injected parameters name absolute paths; the fingerprint holds them relative to the project
+            body = [{k: c.get(k) for k in ("cell_type", "source", "outputs")} for c in doc.get("cells", [])
+                    if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+            out[kind] = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        elif Path(path).is_file():
+            out[kind] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return out
+
+
+def data_state(entries: Iterable[dict[str, Any]]) -> str:
+    """A short digest of every report's inputs: what the index shows instead of a clock time."""
+    return _digest(sorted(f"{e.get('key')}:{e.get('fingerprint')}" for e in entries))[:12]
 
 
 def parameters_digest(params: dict[str, Any], root: Path) -> str:

@@ -69,7 +69,7 @@ def test_every_text_is_escaped_and_no_name_closes_the_script():
     evil = report("<script>x</script>", 2024, errors=1, agency_id='"><img src=x onerror=alert(1)>',
                   format="<b>gov</b>")
     bad = report("青禾县<!--<script>局", 2024, "failed", error="Traceback <module> & </script><p>")
-    page = index_html({**make_doc([evil, bad], [region("<i>县</i>", 2024)]), "generated_at": "<u>now</u>"})
+    page = index_html({**make_doc([evil, bad], [region("<i>县</i>", 2024)]), "state": "<u>now</u>"})
     assert "<script>x" not in page and "<img" not in page and "<b>gov" not in page and "<u>now" not in page
     assert "<i>县" not in page and "<!--" not in page and "<module>" not in page
     assert page.count("</script") == 2 and page.count("<script") == 2  # the data and the code, nothing else

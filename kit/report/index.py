@@ -189,7 +189,8 @@ def _pager(pages: int) -> str:
 def index_html(doc: dict[str, Any]) -> str:
     """The index page of a batch's outputs (a complete HTML document, before the font is embedded).
 
-    ``doc`` is ``{"generated_at": str, "kit_version": str, "reports": [entry, ...], "regions": [region, ...]}``
+    ``doc`` is ``{"state": str, "kit_version": str, "reports": [entry, ...], "regions": [region, ...]}`` (the
+    state: a digest of the reports' inputs, so that equal data give an equal page; never the clock)
     (``regions`` may be absent or empty). A report entry: ``{"key", "agency", "agency_id", "year",
     "status": "done"|"failed"|"stopped", "format", "findings": {"error", "warning", "info"},
     "outputs": {kind: path}, "error"}``; a region entry: ``{"key", "region", "year", "status", "expected",
@@ -271,7 +272,7 @@ select {{ max-width: 100%; }}
 @media (max-width: 720px) {{ body {{ margin: .5rem; }} table {{ font-size: 12px; }} .scroll {{ overflow-x: auto; }} }}
 </style></head><body>
 <h1>报告目录</h1>
-<p>共 {_thousands(total)} 份报告，{_thousands(failed)} 份失败。生成于 {_esc(doc.get("generated_at"))}，xxgk-kit {_esc(doc.get("kit_version"))}。点击表头排序。</p>
+<p>共 {_thousands(total)} 份报告，{_thousands(failed)} 份失败。数据指纹 {_esc(doc.get("state", ""))}，xxgk-kit {_esc(doc.get("kit_version"))}。点击表头排序。</p>
 <noscript><p class="note">{noscript}</p></noscript>
 {region_section}
 <section id="report-section"><h2>机关报告</h2>
