@@ -96,6 +96,14 @@ def test_dask_local_cluster(store, tmp_path):
         summary, seen = _keys(store, out, scheduler=cluster.scheduler_address)
         assert (summary.done, summary.skipped) == (0, 6)
     assert len(list(out.glob("*/*/report.html"))) == 6
+    # the local pool, elsewhere, writes the same bytes as the Dask workers (issue 22)
+    local = tmp_path / "local"
+    _keys(store, local, workers=2)
+
+    def hashes(folder):
+        return {e["key"]: e["hashes"] for e in json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reports"]}
+
+    assert hashes(local) == hashes(out) and len(hashes(out)) == 6
 
 
 def test_peers_rerun_when_a_peer_changes(tmp_path):
