@@ -260,7 +260,6 @@ def render(params_file: str | None, agency: str | None, region: str | None, year
     from .report.params import validate
     from .report.render import render as do_render
 
-    from .findings import wanted
     from .store import Store
 
     if region or (params_file and is_region(params_file)):
@@ -281,8 +280,7 @@ def render(params_file: str | None, agency: str | None, region: str | None, year
     if params["registry"] is None and cfg["registry"]:
         params["registry"] = str(cfg["registry"])
     with Store(params["store"], create=False) as st:  # the agency as the store shows it, whatever name was given
-        key = min(wanted(st, (params["agency"],), reg) or {""})
-        params["agency"] = st.names().get(key, params["agency"])
+        params["agency"] = st.names().get(_one_key(st, params["agency"], reg), params["agency"])
     paths = do_render(params, cfg["outputs"], to=cfg["to"], timeout=cfg["timeout"])
     for kind, p in paths.items():
         click.echo(f"{kind:5} {p}")

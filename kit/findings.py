@@ -66,12 +66,13 @@ def check_files(paths: list[str | Path], store: str | Path | None = None, *, reg
     from .identity import Resolver
     from .readers import read_file
 
+    resolver = Resolver(registry) if registry is not None else None
     reports = []
     for path in paths:
         report = read_file(path, agency=agency, year=year)
         report.provenance.printed = report.agency or ""
-        if registry is not None and report.agency:
-            Resolver(registry).apply(report)
+        if resolver is not None and report.agency:
+            resolver.apply(report)
         reports.append(report)
     out: list[tuple[str, int, Finding]] = []
     s = Store(store, create=False) if store is not None and Path(store).exists() else None

@@ -101,6 +101,19 @@ def pytest_terminal_summary(terminalreporter):
             f"{totals['flagged']} flagged, {totals['silent']} silent mismatches")
 
 
+def demo_project(root: Path, **demo: object) -> Path:
+    """A project at ``root``: the demo's reports (``write_demo(**demo)``) in data/, an xxgk.toml naming
+    its store (s.sqlite), outputs (out) and registry, and every report ingested through the CLI."""
+    from kit.cli import main
+    from kit.demo import write_demo
+
+    write_demo(root / "data", **demo)  # type: ignore[arg-type]
+    (root / "xxgk.toml").write_text('store = "s.sqlite"\noutputs = "out"\nregistry = "data/registry.csv"\n',
+                                    encoding="utf-8")
+    assert main(["--config", str(root / "xxgk.toml"), "ingest", str(root / "data")]) == 0
+    return root
+
+
 @pytest.fixture
 def small_store(tmp_path: Path) -> Path:
     """Two departments and the county, 2023 and 2024, read into a store through the demo's registry

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import demo_project
 
 from kit.cli import main
 from kit.store import Store
@@ -12,14 +13,7 @@ from kit.store import Store
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory):
-    from kit.demo import write_demo
-
-    root = tmp_path_factory.mktemp("presubmit")
-    write_demo(root / "data", years=(2023, 2024))
-    (root / "xxgk.toml").write_text('store = "s.sqlite"\noutputs = "out"\nregistry = "data/registry.csv"\n',
-                                    encoding="utf-8")
-    assert main(["--config", str(root / "xxgk.toml"), "ingest", str(root / "data")]) == 0
-    return root
+    return demo_project(tmp_path_factory.mktemp("presubmit"), years=(2023, 2024))
 
 
 def _dump(path: Path) -> list[str]:

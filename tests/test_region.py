@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import demo_project
 
 from kit.cli import main
 from kit.errors import InputError, ParameterError
@@ -78,14 +79,7 @@ def test_a_second_scheme_changes_the_ranking_without_code(tmp_path):
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory):
-    from kit.demo import write_demo
-
-    root = tmp_path_factory.mktemp("city")
-    write_demo(root / "data")
-    (root / "xxgk.toml").write_text('store = "s.sqlite"\noutputs = "out"\nregistry = "data/registry.csv"\n',
-                                    encoding="utf-8")
-    assert main(["--config", str(root / "xxgk.toml"), "ingest", str(root / "data")]) == 0
-    return root
+    return demo_project(tmp_path_factory.mktemp("city"))
 
 
 @pytest.mark.slow

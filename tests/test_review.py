@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import demo_project
 
 from kit.cli import main
 from kit.errors import ReviewError
@@ -65,14 +66,7 @@ def test_decisions_are_append_only(tmp_path):
 # -- the loop on the demo county ------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def county(tmp_path_factory):
-    from kit.demo import write_demo
-
-    root = tmp_path_factory.mktemp("county")
-    write_demo(root / "data", years=(2023, 2024))
-    (root / "xxgk.toml").write_text('store = "s.sqlite"\noutputs = "out"\nregistry = "data/registry.csv"\n',
-                                    encoding="utf-8")
-    assert main(["--config", str(root / "xxgk.toml"), "ingest", str(root / "data")]) == 0
-    return root
+    return demo_project(tmp_path_factory.mktemp("county"), years=(2023, 2024))
 
 
 def _cli(root: Path, *args: str) -> int:

@@ -237,6 +237,11 @@ def _papermill(notebook: Path, out_nb: Path, parameters: dict[str, Any], timeout
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    from papermill.engines import papermill_engines
+
+    if "engine_name" not in engine:
+        papermill_engines.register("xxgk", _kit_engine())
+        engine["engine_name"] = "xxgk"
     out_nb.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_nb.with_name(f".{out_nb.stem}.part.ipynb")
     try:
@@ -257,19 +262,30 @@ def _papermill(notebook: Path, out_nb: Path, parameters: dict[str, Any], timeout
         if tmp.exists():
             os.replace(tmp, out_nb)
         raise RenderError(f"notebook run failed: {e}", notebook=out_nb if out_nb.exists() else None) from None
-    _stable_ids(tmp)
     os.replace(tmp, out_nb)
     return out_nb
 
 
-def _stable_ids(path: Path) -> None:
+def _name_injected(nb: Any) -> None:
     """papermill gives the cell it injects a random id, which the HTML then carries (and the subset of
-    the font embedded for its characters): name it for what it is, so that equal runs give equal files."""
-    nb = nbformat.read(path, as_version=4)
+    the font embedded for its characters): name it for what it is, so that equal runs give equal files.
+    Done by the kit's engines before the first save, not by rewriting the notebook afterwards."""
     for cell in nb.cells:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             cell["id"] = "injected-parameters"
-    nbformat.write(nb, str(path))
+
+
+def _kit_engine():  # type: ignore[no-untyped-def]
+    """papermill's nbclient engine, the injected cell named (:func:`_name_injected`)."""
+    from papermill.engines import NBClientEngine
+
+    class KitEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):  # type: ignore[no-untyped-def]
+            _name_injected(nb_man.nb)
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+
+    return KitEngine
 
 
 def render(parameters: dict[str, Any], outputs: Path, *, to: tuple[str, ...] = FORMATS,
@@ -345,6 +361,7 @@ def _warm_engine():  # type: ignore[no-untyped-def]
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,  # type: ignore[no-untyped-def]
                                      stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            _name_injected(nb_man.nb)
             kwargs = remove_args(["input_path"], **kwargs)
             safe = remove_args(["timeout", "startup_timeout"], **kwargs)
             final = merge_kwargs(safe, timeout=execution_timeout or kwargs.get("timeout"),
