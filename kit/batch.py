@@ -300,9 +300,10 @@ def run_job(job: dict[str, Any], to: tuple[str, ...], outputs: str) -> dict[str,
     try:
         name = "region.ipynb" if region else "report.ipynb"
         params = {**job["params"], "notice": True} if region else job["params"]
+        cwd = Path(job["root"]) if job.get("root") else None
         nb = _kernel().execute(params, folder / name, notebook=Path(job.get("notebook") or NOTEBOOK),
-                               timeout=job.get("timeout"))
-        paths = {"ipynb": nb, **export(nb, tuple(t for t in to if not (region and t == "docx")))}
+                               timeout=job.get("timeout"), cwd=cwd)
+        paths = {"ipynb": nb, **export(nb, tuple(t for t in to if not (region and t == "docx")), cwd)}
         if region:
             from .region.documents import NOTICE, PROBLEMS
 
@@ -407,7 +408,7 @@ def run(jobs: list[Job], outputs: str | Path, *, workers: int | None = None, to:
             for phase in ([j for j in todo if j.kind != "region"], [j for j in todo if j.kind == "region"]):
                 if phase:
                     _run_todo(phase, to, outputs, workers, scheduler, notebook, progress, manifest, summary,
-                              recorded, on_result, timeout)
+                              recorded, on_result, timeout, root)
         except BatchStopped as stop:
             # keep what finished, record the rest as not done (the next batch runs them), say so
             for job in todo:
@@ -428,9 +429,9 @@ def run(jobs: list[Job], outputs: str | Path, *, workers: int | None = None, to:
 
 def _run_todo(todo: list[Job], to: tuple[str, ...], outputs: Path, workers: int | None, scheduler: str | None,
               notebook: Path, progress: bool, manifest: "Manifest", summary: Summary, recorded: set[str],
-              on_result: Callable[[dict[str, Any]], None] | None, timeout: int | None) -> None:
+              on_result: Callable[[dict[str, Any]], None] | None, timeout: int | None, root: Path) -> None:
     bar = _bar(len(todo), progress)
-    results = _execute(todo, to, outputs, workers, scheduler, notebook, timeout)
+    results = _execute(todo, to, outputs, workers, scheduler, notebook, timeout, root)
     try:
         for entry in results:
             manifest.record(entry)
@@ -457,10 +458,12 @@ def _bar(total: int, enabled: bool):  # type: ignore[no-untyped-def]
 
 
 def _execute(todo: list[Job], to: tuple[str, ...], outputs: Path, workers: int | None,
-             scheduler: str | None, notebook: Path, timeout: int | None) -> Generator[dict[str, Any], None, None]:
+             scheduler: str | None, notebook: Path, timeout: int | None,
+             root: Path) -> Generator[dict[str, Any], None, None]:
     """Results as jobs finish. However the consumer stops (a signal, an error), the finally clauses
-    leave no worker and no kernel running."""
-    payload = [{**j.to_dict(), "notebook": j.notebook or str(notebook.resolve()), "timeout": timeout} for j in todo]
+    leave no worker and no kernel running. Kernels run in the project ``root``."""
+    payload = [{**j.to_dict(), "notebook": j.notebook or str(notebook.resolve()), "timeout": timeout,
+                "root": str(root)} for j in todo]
     if scheduler:
         from distributed import Client, as_completed
 

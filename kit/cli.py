@@ -281,7 +281,7 @@ def render(params_file: str | None, agency: str | None, region: str | None, year
         params["registry"] = str(cfg["registry"])
     with Store(params["store"], create=False) as st:  # the agency as the store shows it, whatever name was given
         params["agency"] = st.names().get(_one_key(st, params["agency"], reg), params["agency"])
-    paths = do_render(params, cfg["outputs"], to=cfg["to"], timeout=cfg["timeout"])
+    paths = do_render(params, cfg["outputs"], to=cfg["to"], timeout=cfg["timeout"], root=cfg.root)
     for kind, p in paths.items():
         click.echo(f"{kind:5} {p}")
 
@@ -315,7 +315,8 @@ def _render_region(params_file: str | None, region: str | None, year: int | None
         if not cfg["registry"]:
             raise ConfigError("a region report needs the agency registry: give --registry, or set registry in xxgk.toml")
         params["registry"] = str(cfg["registry"])
-    paths = render_region(params, cfg["outputs"], to=formats or (*cfg["to"], "docx"), timeout=cfg["timeout"])
+    paths = render_region(params, cfg["outputs"], to=formats or (*cfg["to"], "docx"), timeout=cfg["timeout"],
+                          root=cfg.root)
     for kind, p in paths.items():
         click.echo(f"{kind:5} {p}")
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .registry import Agency, Registry
+from .report.params import portable
 from .store import Store
 
 if TYPE_CHECKING:
@@ -33,9 +34,6 @@ LIBRARIES = ("pylopdf-fonts-zh-cn", "papermill", "nbconvert", "matplotlib", "wea
              "python-docx", "openpyxl", "pydyf", "brotli")
 KIT = Path(__file__).resolve().parent
 CODE_SUFFIXES = {".py", ".json", ".css", ".html", ".ipynb", ".yaml"}
-PATH_PARAMETERS = ("store", "registry", "scoring", "outputs")
-
-
 def _digest(lines: Iterable[str]) -> str:
     h = hashlib.sha256()
     for line in lines:
@@ -65,7 +63,16 @@ def environment_versions() -> dict[str, str]:
     out = {"python": platform.python_version(), **{n: version(n) for n in LIBRARIES}}
     for name, lib, call in (("pango", "pango-1.0", "pango_version_string"), ("harfbuzz", "harfbuzz", "hb_version_string")):
         out[name] = _c_version(lib, call)
+    # WeasyPrint subsets fonts with HarfBuzz's subsetter when the system has it, else with fontTools:
+    # two different font programs inside the PDF
+    out["harfbuzz-subset"] = "present" if _find_library("harfbuzz-subset") else "absent"
     return out
+
+
+def _find_library(name: str) -> str | None:
+    import ctypes.util
+
+    return ctypes.util.find_library(name)
 
 
 def _c_version(library: str, function: str) -> str:
@@ -112,12 +119,7 @@ def data_state(entries: Iterable[dict[str, Any]]) -> str:
 
 def parameters_digest(params: dict[str, Any], root: Path) -> str:
     """The parameters as the project names them: store and registry relative to ``root`` when inside it."""
-    shown = dict(params)
-    for key in PATH_PARAMETERS:
-        if shown.get(key):
-            p = Path(shown[key]).resolve()
-            shown[key] = p.relative_to(root).as_posix() if p.is_relative_to(root) else p.as_posix()
-    return _digest([json.dumps(shown, sort_keys=True, ensure_ascii=False)])
+    return _digest([json.dumps(portable(params, root), sort_keys=True, ensure_ascii=False)])
 
 
 def _entry(a: Agency) -> str:

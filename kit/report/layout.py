@@ -10,10 +10,10 @@ from typing import Any, Iterable
 
 from ..model import Report
 from ..schema import Box, Grid, get_format, number_text, official_grid
+from .params import PATH_PARAMETERS
 
 SECTION_TABLE = {"二": "t2", "三": "t3", "四": "t4"}
 LABEL_CLASSES = {"label", "note", "vertical", "group"}  # label boxes styled apart (report.css)
-PATH_PARAMETERS = {"store", "registry"}  # printed relative to the project, never as this machine's paths
 # The notebook's last output: the counts of its findings for the batch's index (never shown in a report).
 SUMMARY_MIME = "application/vnd.xxgk.summary+json"
 

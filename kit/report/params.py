@@ -42,6 +42,24 @@ DEFAULTS: dict[str, Any] = {"store": None, "strict": False, "registry": None, "p
                             "sections": KIT_SECTIONS, "revision": None, "docx_analysis": False}
 
 
+# parameters naming a file or folder, of the agency and the region notebooks alike
+PATH_PARAMETERS = ("store", "registry", "scoring", "outputs")
+
+
+def portable(params: dict[str, Any], root: str | Path) -> dict[str, Any]:
+    """``params`` as the project names them: every path relative to ``root`` when inside it, else
+    absolute. What the fingerprint digests and what a notebook run from ``root`` is given, so that
+    neither holds the folder the project happens to sit in."""
+    base = Path(root).resolve()
+    shown = dict(params)
+    for key in PATH_PARAMETERS:
+        if isinstance(shown.get(key), str) and shown[key]:
+            p = Path(shown[key])
+            p = p.resolve() if p.is_absolute() else (base / p).resolve()
+            shown[key] = p.relative_to(base).as_posix() if p.is_relative_to(base) else p.as_posix()
+    return shown
+
+
 def validate(params: dict[str, Any]) -> dict[str, Any]:
     """Parameters with defaults filled in; raises ParameterError naming every bad parameter."""
     return checked(params, SCHEMA, DEFAULTS)

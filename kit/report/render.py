@@ -151,7 +151,8 @@ class KitPDFExporter(Exporter):
         font = font_for(html.unescape(re.sub(r"<[^>]*>|data:[^\"]*", "", body)))
         body = body.replace("</style>", _pdf_css(font) + "</style>", 1)
         res["output_extension"] = self.file_extension
-        return html_to_pdf(body), res
+        year = nb.metadata.get("papermill", {}).get("parameters", {}).get("year")
+        return html_to_pdf(body, year if isinstance(year, int) else None), res
 
 
 def _fetcher() -> Any:
@@ -173,14 +174,30 @@ def _fetcher() -> Any:
     return KitFetcher(allowed_protocols={"data", "file"})
 
 
-def html_to_pdf(document: str) -> bytes:
+def html_to_pdf(document: str, year: int | None = None) -> bytes:
+    """The kit's HTML as PDF bytes, the same for the same document. Without HarfBuzz's subsetter
+    WeasyPrint subsets the font with fontTools, which stamps the clock into the font's head table
+    unless SOURCE_DATE_EPOCH is set: set for the call (to the last day of ``year`` as the Word files
+    are dated) when the environment does not set it."""
     import logging
+    from datetime import date
 
     from weasyprint import HTML
 
+    from .word import document_date
+
     logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    return HTML(string=document, base_url=".", url_fetcher=_fetcher()).write_pdf()
+    given = os.environ.get("SOURCE_DATE_EPOCH")
+    if not (given or "").strip():
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(document_date(date(year or 2000, 12, 31)).timestamp()))
+    try:
+        return HTML(string=document, base_url=".", url_fetcher=_fetcher()).write_pdf()  # type: ignore[no-any-return]
+    finally:
+        if given is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        elif not given.strip():
+            os.environ["SOURCE_DATE_EPOCH"] = given
 
 
 def _atomic_write(path: Path, data: bytes | str) -> None:
@@ -199,15 +216,16 @@ def _atomic_write(path: Path, data: bytes | str) -> None:
         raise
 
 
-def export(nb_path: Path, to: tuple[str, ...] = FORMATS) -> dict[str, Path]:
-    """Export an executed notebook beside itself; returns {format: path}."""
+def export(nb_path: Path, to: tuple[str, ...] = FORMATS, root: Path | None = None) -> dict[str, Path]:
+    """Export an executed notebook beside itself; returns {format: path}. ``root``: the project root the
+    notebook ran in (its relative paths are relative to it)."""
     nb = nbformat.read(nb_path, as_version=4)
     out: dict[str, Path] = {}
     for fmt in to:
         if fmt == "docx":
             from .wordexport import KitDOCXExporter
 
-            exporter: Any = KitDOCXExporter()
+            exporter: Any = KitDOCXExporter(root=str(root or ""))
         else:
             exporter = {"html": KitHTMLExporter, "pdf": KitPDFExporter}[fmt]()
         try:
@@ -226,22 +244,34 @@ def execute(parameters: dict[str, Any], out_nb: Path, *, notebook: Path = NOTEBO
             timeout: int | None = None) -> Path:
     """Run the master notebook with papermill; a failed run keeps its executed notebook.
 
-    ``timeout`` (seconds, 0 or None: none) stops a cell that runs longer, and the run fails.
+    ``cwd`` (the project root): the kernel runs there and is given the paths inside it relative to it,
+    so the executed notebook names no folder of this machine. ``timeout`` (seconds, 0 or None: none)
+    stops a cell that runs longer, and the run fails.
     """
-    return _papermill(notebook, out_nb, parameters, timeout, cwd=str(cwd) if cwd else None)
+    return _papermill(notebook, out_nb, parameters, timeout, root=cwd)
 
 
-def _papermill(notebook: Path, out_nb: Path, parameters: dict[str, Any], timeout: int | None, **engine: Any) -> Path:
+def _papermill(notebook: Path, out_nb: Path, parameters: dict[str, Any], timeout: int | None,
+               root: Path | None = None, **engine: Any) -> Path:
     """One papermill run written beside ``out_nb`` and renamed; on failure the executed notebook is kept
-    at ``out_nb`` and a RenderError names it."""
+    at ``out_nb`` and a RenderError names it. With ``root``, the parameters and the notebook's own
+    record of its paths are relative to it (the kernel must run there)."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     from papermill.engines import papermill_engines
 
+    from .params import portable
+
+    notebook, out_nb = Path(notebook).resolve(), Path(out_nb).resolve()
     if "engine_name" not in engine:
         papermill_engines.register("xxgk", _kit_engine())
         engine["engine_name"] = "xxgk"
+        if root is not None:
+            engine["cwd"] = str(root)  # papermill starts the kernel there
+    if root is not None:
+        parameters = portable(parameters, root)
+        engine["kit_paths"] = {"input_path": _shown(notebook, root), "output_path": _shown(out_nb, root)}
     out_nb.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_nb.with_name(f".{out_nb.stem}.part.ipynb")
     try:
@@ -266,34 +296,47 @@ def _papermill(notebook: Path, out_nb: Path, parameters: dict[str, Any], timeout
     return out_nb
 
 
-def _name_injected(nb: Any) -> None:
+def _shown(path: Path, root: Path) -> str:
+    """A path as the executed notebook records it: relative to the project, else the kit's own notebook
+    relative to the kit, else its name."""
+    for base in (Path(root).resolve(), NOTEBOOK.parent.parent.parent):
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return path.name
+
+
+def _portable_notebook(nb: Any, paths: dict[str, str] | None) -> None:
     """papermill gives the cell it injects a random id, which the HTML then carries (and the subset of
-    the font embedded for its characters): name it for what it is, so that equal runs give equal files.
-    Done by the kit's engines before the first save, not by rewriting the notebook afterwards."""
+    the font embedded for its characters), and records the absolute paths it read and wrote: name the
+    cell for what it is and the paths as the project does, so that equal runs give equal files in any
+    folder. Done by the kit's engines before the first save, not by rewriting the notebook afterwards."""
     for cell in nb.cells:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             cell["id"] = "injected-parameters"
+    if paths:
+        nb.metadata.setdefault("papermill", {}).update(paths)
 
 
 def _kit_engine():  # type: ignore[no-untyped-def]
-    """papermill's nbclient engine, the injected cell named (:func:`_name_injected`)."""
+    """papermill's nbclient engine, the injected cell named (:func:`_portable_notebook`)."""
     from papermill.engines import NBClientEngine
 
     class KitEngine(NBClientEngine):
         @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):  # type: ignore[no-untyped-def]
-            _name_injected(nb_man.nb)
+        def execute_managed_notebook(cls, nb_man, kernel_name, kit_paths=None, **kwargs):  # type: ignore[no-untyped-def]
+            _portable_notebook(nb_man.nb, kit_paths)
             return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
 
     return KitEngine
 
 
 def render(parameters: dict[str, Any], outputs: Path, *, to: tuple[str, ...] = FORMATS,
-           notebook: Path | None = None, timeout: int | None = None) -> dict[str, Path]:
+           notebook: Path | None = None, timeout: int | None = None, root: Path | None = None) -> dict[str, Path]:
     """papermill then nbconvert into ``<outputs>/<year>/<agency>/report.{ipynb,html,pdf}`` (an earlier
     revision into ``revision-N/`` there).
 
-    The parameters are validated before any kernel starts.
+    The parameters are validated before any kernel starts. ``root``: the project root, where the kernel
+    runs (see :func:`execute`).
     """
     from .names import output_dir
     from .params import validate
@@ -303,9 +346,10 @@ def render(parameters: dict[str, Any], outputs: Path, *, to: tuple[str, ...] = F
     if parameters.get("revision"):  # an earlier revision: beside the current report, never over it
         folder = folder / f"revision-{int(parameters['revision'])}"
         folder.mkdir(parents=True, exist_ok=True)
-    nb_path = execute(parameters, folder / "report.ipynb", notebook=notebook or master_notebook(), timeout=timeout)
+    nb_path = execute(parameters, folder / "report.ipynb", notebook=notebook or master_notebook(), timeout=timeout,
+                      cwd=root)
     paths = {"ipynb": nb_path}
-    paths.update(export(nb_path, to))
+    paths.update(export(nb_path, to, root))
     return paths
 
 
@@ -330,7 +374,8 @@ def region_folder(outputs: str | Path, region: str, year: int) -> Path:
 
 
 def render_region(parameters: dict[str, Any], outputs: Path, *, to: tuple[str, ...] = FORMATS,
-                  notebook: Path | None = None, timeout: int | None = None) -> dict[str, Path]:
+                  notebook: Path | None = None, timeout: int | None = None,
+                  root: Path | None = None) -> dict[str, Path]:
     """papermill then nbconvert into ``<outputs>/regions/<year>/<region>/region.{ipynb,html,pdf}``, with
     问题清单.xlsx always and 通报.docx when ``to`` has docx (the notebook writes them)."""
     from ..region.documents import NOTICE, PROBLEMS
@@ -339,7 +384,8 @@ def render_region(parameters: dict[str, Any], outputs: Path, *, to: tuple[str, .
     parameters = validate(parameters)
     folder = region_folder(outputs, str(parameters["region"]), int(parameters["year"]))
     parameters = {**parameters, "outputs": str(folder), "notice": "docx" in to}
-    nb_path = execute(parameters, folder / "region.ipynb", notebook=notebook or region_notebook(), timeout=timeout)
+    nb_path = execute(parameters, folder / "region.ipynb", notebook=notebook or region_notebook(), timeout=timeout,
+                      cwd=root)
     paths = {"ipynb": nb_path, "xlsx": folder / PROBLEMS}
     if "docx" in to:
         paths["docx"] = folder / NOTICE
@@ -360,8 +406,9 @@ def _warm_engine():  # type: ignore[no-untyped-def]
     class WarmEngine(NBClientEngine):
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,  # type: ignore[no-untyped-def]
-                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
-            _name_injected(nb_man.nb)
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, kit_paths=None,
+                                     **kwargs):
+            _portable_notebook(nb_man.nb, kit_paths)
             kwargs = remove_args(["input_path"], **kwargs)
             safe = remove_args(["timeout", "startup_timeout"], **kwargs)
             final = merge_kwargs(safe, timeout=execution_timeout or kwargs.get("timeout"),
@@ -418,7 +465,7 @@ class WarmKernel:
             finally:
                 self.km = None
 
-    def _reset(self) -> None:
+    def _prepare(self, code: str) -> None:
         from jupyter_client.blocking import BlockingKernelClient
 
         kc = BlockingKernelClient()
@@ -426,31 +473,36 @@ class WarmKernel:
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=60)
-            kc.execute_interactive(_RESET, timeout=60, store_history=False)
+            kc.execute_interactive(code, timeout=60, store_history=False)
         finally:
             kc.stop_channels()
 
     def execute(self, parameters: dict[str, Any], out_nb: Path, *, notebook: Path = NOTEBOOK,
-                timeout: int | None = None) -> Path:
-        """Like :func:`execute`, in this kernel; a dead kernel is restarted and the run retried once.
+                timeout: int | None = None, cwd: Path | None = None) -> Path:
+        """Like :func:`execute`, in this kernel (moved to ``cwd`` first); a dead kernel is restarted and
+        the run retried once.
 
         A kernel stuck past ``timeout``, or lost, is never used again: the next run starts a new one.
         """
         try:
-            return self._run_once(parameters, out_nb, notebook, timeout)
+            return self._run_once(parameters, out_nb, notebook, timeout, cwd)
         except RenderError as e:
             died = not self.alive()
             if not e.in_cell:
                 self.stop()
             if not died:
                 raise  # the notebook failed (or ran out of time), not the kernel
-        return self._run_once(parameters, out_nb, notebook, timeout)  # it died under us: once more, in a new one
+        return self._run_once(parameters, out_nb, notebook, timeout, cwd)  # it died under us: once more, in a new one
 
-    def _run_once(self, parameters: dict[str, Any], out_nb: Path, notebook: Path, timeout: int | None) -> Path:
+    def _run_once(self, parameters: dict[str, Any], out_nb: Path, notebook: Path, timeout: int | None,
+                  cwd: Path | None) -> Path:
         if not self.alive():
             self.stop()
             self.start()
-        if self.runs:
-            self._reset()
+        code = [_RESET] if self.runs else []
+        if cwd is not None:  # the project root: the paths the notebook is given are relative to it
+            code.append(f"import os as _os\n_os.chdir({str(Path(cwd).resolve())!r})\ndel _os")
+        if code:
+            self._prepare("\n".join(code))
         self.runs += 1
-        return _papermill(notebook, out_nb, parameters, timeout, engine_name="xxgk-warm", km=self.km)
+        return _papermill(notebook, out_nb, parameters, timeout, root=cwd, engine_name="xxgk-warm", km=self.km)

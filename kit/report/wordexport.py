@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from nbconvert.exporters import Exporter
-from traitlets import default
+from traitlets import Unicode, default
 
 __all__ = ["KitDOCXExporter", "analysis_blocks", "ANALYSIS_TAGS"]
 
@@ -76,6 +76,8 @@ class KitDOCXExporter(Exporter):
 
     export_from_notebook = "xxgk Word"
     output_mimetype = DOCX_MIME
+    root = Unicode("", help="the folder the notebook's relative paths (its store) are relative to: the project "
+                            "root the kit ran it in; empty: the current folder").tag(config=True)
 
     @default("file_extension")
     def _file_extension_default(self) -> str:
@@ -90,7 +92,10 @@ class KitDOCXExporter(Exporter):
         params = nb.metadata.get("papermill", {}).get("parameters", {})
         if not params.get("agency") or not params.get("year"):
             raise ParameterError(["not an executed report notebook: its papermill parameters name no agency and year"])
-        report = load_report(params["agency"], int(params["year"]), params.get("store"), params.get("revision"))
+        store = params.get("store")
+        if store and self.root:
+            store = str(Path(self.root) / store)  # a relative store is the project's; an absolute one stays
+        report = load_report(params["agency"], int(params["year"]), store, params.get("revision"))
         extra = analysis_blocks(nb) if params.get("docx_analysis") else None
         with tempfile.TemporaryDirectory() as tmp:
             path = write_report_docx(report, Path(tmp) / "report.docx", extra=extra)
