@@ -64,19 +64,20 @@ def check_files(paths: list[str | Path], store: str | Path | None = None, *, reg
     (last year's report and a consolidated report's parts from the store when it holds them), and never
     stored. A file that cannot be read raises InputError naming it."""
     from .identity import Resolver
+    from .ingest import last_year
     from .readers import read_file
 
     resolver = Resolver(registry) if registry is not None else None
     reports = []
-    for path in paths:
-        report = read_file(path, agency=agency, year=year)
-        report.provenance.printed = report.agency or ""
-        if resolver is not None and report.agency:
-            resolver.apply(report)
-        reports.append(report)
     out: list[tuple[str, int, Finding]] = []
     s = Store(store, create=False) if store is not None and Path(store).exists() else None
     try:
+        for path in paths:
+            report = read_file(path, agency=agency, year=year, previous=last_year(s, resolver) if s else None)
+            report.provenance.printed = report.agency or ""
+            if resolver is not None and report.agency:
+                resolver.apply(report)
+            reports.append(report)
         for r in reports:
             out += [(r.agency or "", int(r.year or 0), f) for f in _check(r, s, registry, registry is not None)]
     finally:

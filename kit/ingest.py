@@ -10,12 +10,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
-from .errors import InputError, StoreError
+from .errors import InputError, NotFound, StoreError
 from .model import Report
 from .registry import Registry
 from .store import Store
+
+if TYPE_CHECKING:
+    from .identity import Resolver
+    from .readers.text import LastYear
 
 SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".pdf", ".docx", ".xlsx", ".png", ".jpg", ".jpeg",
             ".tif", ".tiff"}
@@ -46,6 +50,21 @@ def files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield p
 
 
+def last_year(store: Store, resolver: "Resolver | None") -> "LastYear":
+    """The reader's look-up of an agency's report of the year before, in ``store`` (through the
+    registry's resolution of the printed name when there is one)."""
+    def look(printed: str | None, year: int | None) -> Report | None:
+        if not printed or not year:
+            return None
+        key = resolver.resolve(printed).key if resolver is not None else printed
+        try:
+            return store.get(key, year - 1)
+        except NotFound:
+            return None
+
+    return look
+
+
 def ingest(paths: Iterable[str | Path], store: Store, *, agency: str | None = None, year: int | None = None,
            reread: bool = False, registry: Registry | None = None) -> Iterator[Ingested]:
     """Read each file into ``store``; one result per file, in order, whatever happened to the others.
@@ -65,7 +84,7 @@ def ingest(paths: Iterable[str | Path], store: Store, *, agency: str | None = No
         except OSError:
             pass  # the reader names the problem
         try:
-            report = read_file(path, agency=agency, year=year)
+            report = read_file(path, agency=agency, year=year, previous=last_year(store, resolver))
             report.provenance.printed = report.agency or ""
             if resolver is not None and report.agency:
                 resolver.apply(report)

@@ -21,6 +21,7 @@ class Finding:
     actual: Any = None
     about: str = ""  # for a finding without cells: what it is about (a section, the other agency)
     key: str = ""    # its stable key once its report's findings are known (kit.findings.finding_keys)
+    inconclusive: bool = False  # a rule that could not decide: it touches cells the reader could not read
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"rule": self.rule, "severity": self.severity, "cells": list(self.cells),
@@ -29,6 +30,8 @@ class Finding:
             d["key"] = self.key
         if self.about:
             d["about"] = self.about
+        if self.inconclusive:
+            d["inconclusive"] = True
         if self.expected is not None:
             d["expected"] = self.expected
         if self.actual is not None:
@@ -38,7 +41,8 @@ class Finding:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Finding":
         return cls(d["rule"], d["severity"], d["message"], list(d.get("cells", [])),
-                   d.get("expected"), d.get("actual"), d.get("about", ""), d.get("key", ""))
+                   d.get("expected"), d.get("actual"), d.get("about", ""), d.get("key", ""),
+                   bool(d.get("inconclusive", False)))
 
 
 @dataclass
@@ -80,8 +84,9 @@ class Report:
             self.sections.setdefault(key, "")
 
     def unknown_cells(self) -> set[str]:
-        """Cells the reader flagged (ambiguous, unreadable, missing ...): their value is not known."""
-        return {c for f in self.findings if f.rule.startswith("extract.") and f.severity != "info" for c in f.cells}
+        """Cells the reader flagged (ambiguous, unreadable, missing, settled by a hint ...), whatever the
+        finding's severity: their value is not known for certain."""
+        return {c for f in self.findings if f.rule.startswith("extract.") for c in f.cells}
 
     def to_dict(self) -> dict[str, Any]:
         """The ``xxgk extract --json`` shape."""

@@ -118,6 +118,9 @@ def _percentages(r: Report, text: str) -> Iterator[Finding]:
 
 
 _NO_NOTICE = re.compile(r"(未|没有|无)[^。；;]{0,8}(发出|下发|出具|产生)?[^。；;]{0,4}收费通知|收费通知[^。；;]{0,6}(0|零)\s*(份|件|次)")
+# the ways reports say whether a fee was charged: "未产生信息公开处理费", "不收取任何费用",
+# "收取信息处理费3940元", "收费金额为0", "无收取信息处理费情况", "免费提供"
+_FEE_STATED = re.compile(r"处理费|收费|收取[^。；;]{0,12}费|费用|缴费|免费|计费")
 
 
 @rule("fee", "warning", "第六部分信息处理费与表三“逾期未缴费”行", versions=("gov2021",))
@@ -125,17 +128,15 @@ def fee(ctx: Context) -> Iterator[Finding]:
     r = ctx.report
     six = r.sections.get("六", "")
     unpaid = _v(r, "t3.other.unpaid.total")
-    if six and not re.search(r"信息处理费|收费|收取", six):
-        yield Finding("fee", "info", "第六部分没有说明信息处理费的收取情况（国办函〔2020〕109号）。", cells=[])
+    # part 六 is the place, in any of its wordings; a report saying "处理费" in another part (part 三, a
+    # renamed part) has stated it too (the tables' own labels speak of 收费 and 费用, never of 处理费)
+    if not _FEE_STATED.search(six) and not any("处理费" in text for text in r.sections.values()):
+        yield Finding("fee", "info", "报告没有说明信息处理费的收取情况（国办函〔2020〕109号要求在第六部分说明）。", cells=[])
     said = _NO_NOTICE.search(six)
     if unpaid and said:
         yield Finding("fee", "warning",
                       f"表三“（六）2.申请人逾期未按收费通知要求缴纳费用”为 {fmt(unpaid)} 件，但第六部分称未发出收费通知："
                       f"“{said.group(0)}”。", cells=["t3.other.unpaid.total"], actual=unpaid)
-
-
-TOPICS = {"主动公开": r"主动公开", "依申请公开": r"依申请", "政府信息管理": r"信息管理|公开属性|保密审查|发布审核",
-          "政府信息公开平台建设": r"平台|网站|新媒体", "监督保障": r"监督|保障|考核|培训"}
 
 
 @rule("sections", "warning", "六个部分齐全，第五部分有内容，第一部分涵盖五个方面")
@@ -150,8 +151,9 @@ def sections(ctx: Context) -> Iterator[Finding]:
         yield Finding("sections", "warning", "第五部分“存在的主要问题及改进情况”只写了“无”，应说明问题和改进措施。", cells=[],
                       about="五")
     one = r.sections.get("一", "")
-    if one.strip() and r.format == "gov2021":  # the five topics are required from the 2021 notice on
-        missing = [t for t, pat in TOPICS.items() if not re.search(pat, one)]
+    covers = get_format(r.format).section("一").covers  # the five aspects the 2021 notice requires
+    if one.strip() and covers:
+        missing = [t for t, pat in covers if not re.search(pat, one)]
         if missing:
             yield Finding("sections", "warning", f"第一部分“总体情况”没有写到：{'、'.join(missing)}。", cells=[],
                           about="一.topics")

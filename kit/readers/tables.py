@@ -1,7 +1,7 @@
 """From each row's printed tokens to cell values, using the table identities (shared by all readers)."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..model import Finding
 from ..schema import FormatVersion, Table, number_text
@@ -30,13 +30,15 @@ def _own_identities_hold(table: Table, row_id: str, ids: list[str], reading: Rea
 
 
 def resolve(fmt: FormatVersion, table: Table, tokens: RowTokens, *, found: bool,
-            hints: dict[str, set[float]] | None = None
+            hints: dict[str, set[float]] | None = None, last: dict[str, Value] | None = None
             ) -> tuple[dict[str, Value], dict[str, str], list[Finding]]:
     """Cell values, printed texts and ``extract.*`` findings for one table.
 
     ``hints`` maps a row id to numbers the report's own prose states about that row (e.g.
     "制发行政规范性文件62件"); among several readings of a glued row with no identity to decide,
-    the readings that agree with the prose are kept, and an info finding says so.
+    the plausible readings that agree with the prose are kept, and an info finding says so.
+    ``last``: the agency's cells of the year before, when known (its in-force figures bound what a
+    row can have repealed).
     """
     cells: dict[str, Value] = {}
     raw: dict[str, str] = {}
@@ -51,6 +53,12 @@ def resolve(fmt: FormatVersion, table: Table, tokens: RowTokens, *, found: bool,
 
     if table.id == "t4":
         return _resolve_t4(table, tokens.get("*"), cells, raw, findings)
+
+    merged = _merged_rows(table, tokens)
+    if merged:
+        tried = resolve(fmt, table, {**tokens, **merged[0]}, found=found, hints=hints, last=last)
+        if _fits(table, tried[0], [c for rid in merged[0] for c in _row_ids(table, rid)]):
+            return tried[0], tried[1], tried[2] + merged[1]
 
     cands: list[list[Reading] | None] = []
     for row in table.rows:
@@ -80,7 +88,7 @@ def resolve(fmt: FormatVersion, table: Table, tokens: RowTokens, *, found: bool,
         if any(i.each == "row" and i.key == row.id for i in table.identities):
             rs = [r for r in rs if _own_identities_hold(table, row.id, ids, r)] or rs
         elif len(rs) > 1 and hints and hints.get(row.id):
-            rs = _by_prose(rs, hints[row.id], row.label, ids, findings)
+            rs = _by_prose(rs, hints[row.id], row.label, ids, findings, _plausible(row.id, ids, last))
         cands.append(rs)
 
     resolved = choose(cands, lambda rows: score(table, rows))
@@ -89,15 +97,77 @@ def resolve(fmt: FormatVersion, table: Table, tokens: RowTokens, *, found: bool,
     return cells, raw, findings
 
 
+def _plausible(row_id: str, ids: list[str], last: dict[str, Value] | None) -> Callable[[Reading], bool]:
+    """Whether a reading of a 表二 issued/repealed/in-force row can be true: what was repealed was in
+    force last year or issued this year (last year's in-force figure when known, else this year's as
+    the bound: a run split into "issued 2, repealed 443, in force 2" is not settled by a hint)."""
+    cols = [c.rsplit(".", 1)[1] for c in ids]
+    if not {"issued", "repealed", "in_force"} <= set(cols):
+        return lambda r: True
+    at = {c: j for j, c in enumerate(cols)}
+    before = (last or {}).get(f"t2.{row_id}.in_force")
+
+    def ok(r: Reading) -> bool:
+        issued, repealed, now = (r[at[c]][0] for c in ("issued", "repealed", "in_force"))
+        if issued is None or repealed is None or now is None:
+            return True
+        if before is not None:
+            return repealed <= before + issued
+        return repealed <= now + issued
+
+    return ok
+
+
+def _row_ids(table: Table, row_id: str) -> list[str]:
+    row = next(r for r in table.rows if r.id == row_id)
+    return [row.cell_id(table.id, c) for c in row.columns]
+
+
+def _merged_rows(table: Table, tokens: RowTokens) -> tuple[RowTokens, list[Finding]] | None:
+    """Rows whose labels fell out of a converted table, their numbers printed after the row before
+    them ("4.无正当理由大量反复申请 1 0 0 0 0 0 1 0 0 0 0 0 0 0 40 1 0 0 2 0 43"): a row holding
+    exactly k rows' worth of separate numbers, followed in the official order by exactly k − 1 rows not
+    found, gives each of them its share, in order. The only assignment the order allows; kept only
+    when every identity it takes part in holds (:func:`_fits`)."""
+    rows = table.rows
+    out: RowTokens = {}
+    notes: list[Finding] = []
+    for i, row in enumerate(rows):
+        toks = tokens.get(row.id)
+        width = len(row.columns)
+        if not toks or len(toks) <= width or len(toks) % width or not all(t.is_number for t in toks):
+            continue
+        k = len(toks) // width
+        after = rows[i + 1:i + k]
+        if len(after) != k - 1 or any(tokens.get(r.id) is not None or len(r.columns) != width for r in after):
+            continue
+        if i + k < len(rows) and tokens.get(rows[i + k].id) is None:
+            continue  # more rows missing than the numbers fill: which ones they are is not certain
+        for n, r in enumerate([row, *after]):
+            out[r.id] = list(toks[n * width:(n + 1) * width])
+        notes.append(Finding("format.merged_rows", "info",
+                             f"“{row.label}”一行后接着印了{k - 1}行数字而没有行标签：按规定的行序归入"
+                             + "、".join(f"“{r.label}”" for r in after) + "，各行与各列的勾稽关系均成立。",
+                             cells=[c for r in after for c in _row_ids(table, r.id)]))
+    return (out, notes) if out else None
+
+
+def _fits(table: Table, cells: dict[str, Value], recovered: list[str]) -> bool:
+    """Every identity touching a recovered cell holds (none left unknown)."""
+    touched = [i for i in table.identities if set(i.cells) & set(recovered)]
+    return bool(touched) and all(i.holds(cells.get) for i in touched)
+
+
 def _by_prose(rs: list[Reading], said: set[float], label: str, ids: list[str],
-              findings: list[Finding]) -> list[Reading]:
+              findings: list[Finding], plausible: Callable[[Reading], bool]) -> list[Reading]:
     def score(r: Reading) -> int:
         return sum(1 for v, _ in r if v and v in said)
 
-    best = max(score(r) for r in rs)
+    fit = [r for r in rs if plausible(r)]
+    best = max((score(r) for r in fit), default=0)
     if best == 0:
         return rs
-    kept = [r for r in rs if score(r) == best]
+    kept = [r for r in fit if score(r) == best]
     settled = [ids[j] for j in range(len(ids)) if len({r[j][0] for r in kept}) == 1 and len({r[j][0] for r in rs}) > 1]
     if settled:
         nums = "、".join(sorted({number_text(v) for r in kept for v, _ in r if v and v in said}))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from ..errors import InputError
 from ..model import Finding, Report
@@ -33,6 +33,26 @@ _ANNOT = re.compile(r"\s*\((?:其中|含)[^()]{0,40}\)")
 _REPORT = r"政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?年\s*度\s*报\s*告"
 _TITLE_A = re.compile(r"(?P<a>[^\s:#|,。;、《》()\d]{2,60}?)\s*(?P<y>(?:19|20)\d{2})\s*年\s*度?\s*(?:的)?\s*" + _REPORT)
 _TITLE_Y = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*度?\s*(?P<a>[^\s:#|,。;、《》()\d]{2,60}?)\s*" + _REPORT)
+
+
+# the caller's look-up of an agency's report of the year before: (agency as titled, this year) -> report
+LastYear = Callable[[str | None, int | None], Report | None]
+
+_TOP = r"(?:^|(?<=[\s。>]))[一二三四五六七八九十]{1,2}\s*[、.]\s*"  # a numbered part's heading starts so
+
+
+# wording around the agency's name in a title that is not the name: a cover letter's ("XX局关于报送
+# 2020年…年度报告的函", "关于印发…的通知"), a site's path and labels ("首页>政务公开>", "标题:")
+_COVER_TAIL = re.compile(r"(?:关于)(?:报送|印发|公布|发布|转发|上报|呈报|提交|公开|做好)?(?:本单位|我局|我委|本机关)?$")
+_COVER_HEAD = re.compile(r"^(?:.*[>»›]|(?:标题|题名|名称)[:：]?|【[^】]*】|转发|印发|关于|公布|发布)+")
+
+
+def agency_from_title(text: str) -> str:
+    """The agency's name from the words a title prints before its year (or after it): spaces, markup,
+    a cover letter's and a site's wording stripped; "" when nothing is left."""
+    name = re.sub(r"\s+", "", text).lstrip("#*").strip()
+    name = _COVER_HEAD.sub("", name)
+    return _COVER_TAIL.sub("", name)
 
 
 def normalise(text: str) -> str:
@@ -90,33 +110,73 @@ class TextDoc:
             hits = [h for h in (_TITLE_A.search(scope), _TITLE_Y.search(scope)) if h]
             if hits:
                 h = min(hits, key=lambda x: x.start())
-                agency = re.sub(r"\s+", "", h.group("a")).lstrip("#*").strip()
+                agency = agency_from_title(h.group("a"))
                 return agency or None, int(h.group("y")), re.sub(r"\s+", " ", h.group(0)).strip()
         return None, None, ""
 
     # -- sections -----------------------------------------------------------------------
     def headings(self, fmt: FormatVersion) -> tuple[dict[str, Located], list[Finding]]:
-        """Where each of the six parts starts, matched by keyword; renumbered parts are findings."""
+        """Where each of the six parts starts: its heading by number and keyword; else renumbered (any
+        numeral, the keyword); else renamed (any numeral, a word of its topic: "一、概述", "五、当前存在
+        的突出问题"). Renumbered and renamed parts are findings; a part headed by two numbered headings
+        ("五、…问题" then "六、…改进举措") starts at the first."""
         found: dict[str, Located] = {}
         findings: list[Finding] = []
         pos = 0
         for sec in fmt.sections:
-            kw = "|".join(fuzzy(k) for k in sec.keywords)
-            tail = r"[^。\n]{0,14}?(?:" + kw + r")(?:[^。\n]{0,12}?(?:情况|事项|计划))?"
+            tail = self._tail(sec.keywords)
             m = re.compile(re.escape(sec.key) + r"\s*[、.,]\s*" + tail).search(self.norm, pos)
+            how = ""
             if m is None:
                 # renumbered ("六、存在的主要问题…" after an added part): any numeral, then the keyword
-                m = re.compile(r"(?:^|(?<=[\s。>]))([一二三四五六七八九十]{1,2})\s*[、.]\s*" + tail, re.M).search(
-                    self.norm, pos)
-                if m is None or (sec.key == "四" and "结转" in m.group(0)):
-                    continue
+                m = re.compile(_TOP + tail, re.M).search(self.norm, pos)
+                how = "编号"
+            if m is None and sec.topic:
+                m = re.compile(_TOP + r"[^。\n]{0,14}?(?:" + "|".join(fuzzy(k) for k in sec.topic) + r")[^。\n(（]{0,16}",
+                               re.M).search(self.norm, pos)
+                how = "名称"
+            if m is None or (sec.key == "四" and "结转" in m.group(0)):
+                continue
+            if how:
                 printed = self.orig[m.start():m.end()].strip()
                 findings.append(Finding("format.section_heading", "info",
-                                        f"第{sec.key}部分“{sec.title}”的标题印作“{printed}”，编号与规定格式不同。",
+                                        f"第{sec.key}部分“{sec.title}”的标题印作“{printed}”，{how}与规定格式不同。",
                                         expected=f"{sec.key}、{sec.title}", actual=printed))
             found[sec.key] = Located(m.start(), m.end())
             pos = m.end()
         return found, findings
+
+    @staticmethod
+    def _tail(keywords: tuple[str, ...]) -> str:
+        kw = "|".join(fuzzy(k) for k in keywords)
+        return r"[^。\n]{0,14}?(?:" + kw + r")(?:[^。\n]{0,12}?(?:情况|事项|计划))?"
+
+    def passages(self, fmt: FormatVersion, heads: dict[str, Located], spans: list[Located]) -> list[Finding]:
+        """Parts without any heading found by what they say: a line or sentence outside the tables that
+        opens on the part's topic ("（一）2024年工作中存在问题的改进情况" for part 五), between the parts
+        around it. Adds them to ``heads``; each is a finding saying where the part was taken to start."""
+        findings: list[Finding] = []
+        keys = [s.key for s in fmt.sections]
+        for sec in fmt.sections:
+            if sec.key in heads or not sec.topic or sec.key == "一":
+                continue  # part 一 without a heading is the opening text: nothing marks where it starts
+            i = keys.index(sec.key)
+            before = [heads[k].end for k in keys[:i] if k in heads]
+            after = [heads[k].start for k in keys[i + 1:] if k in heads]
+            lo = max(before + [s.end for s in spans if s.end <= (min(after) if after else len(self.norm))] or [0])
+            hi = min(after) if after else len(self.norm)
+            topic = "|".join(fuzzy(k) for k in sec.keywords + sec.topic)
+            m = re.compile(r"(?:^|(?<=[\n。]))[ \t]*(?:\([一二三四五六七八九十]{1,2}\)|\d{1,2}[.、])?[^。\n|]{0,16}?(?:"
+                           + topic + r")[^。\n|]{0,24}", re.M).search(self.norm, lo, hi)
+            if m is None:
+                continue
+            start = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+            heads[sec.key] = Located(start, start)  # the passage itself is the part's text
+            printed = self.orig[start:m.end()].strip()
+            findings.append(Finding("format.section_heading", "info",
+                                    f"第{sec.key}部分“{sec.title}”没有标题，按内容自“{printed}”起识别。",
+                                    expected=f"{sec.key}、{sec.title}", actual=printed))
+        return findings
 
     def find_label(self, row: Row, start: int, end: int) -> Located | None:
         pats: list[tuple[int, str]] = []
@@ -273,7 +333,9 @@ def detect_format(doc: TextDoc, year: int | None) -> tuple[str, list[Finding]]:
 
 
 def prose_numbers(doc: TextDoc, table: Table, spans: list[Located]) -> dict[str, set[float]]:
-    """Numbers the report's prose states right after a 表二 row's name ("制发规范性文件62件")."""
+    """Numbers the report's prose states of a 表二 row's subject: right after the row's name, in the
+    same clause ("制发规范性文件62件", "现行有效行政规范性文件698件"), never past a comma, an
+    enumeration mark or a sentence end ("规范性文件、财政预算、决算类4条" says nothing of the row)."""
     out: dict[str, set[float]] = {}
     for row in table.rows:
         said: set[float] = set()
@@ -281,14 +343,19 @@ def prose_numbers(doc: TextDoc, table: Table, spans: list[Located]) -> dict[str,
             for m in re.finditer(fuzzy(kw), doc.norm):
                 if any(sp.start <= m.start() < sp.end for sp in spans):
                     continue  # inside the table itself
-                for n in re.finditer(r"(\d+(?:\.\d+)?)\s*[件条个项]", doc.norm[m.end():m.end() + 16]):
+                n = _SAID.match(doc.norm, m.end())
+                if n:
                     said.add(float(n.group(1)))
         if said:
             out[row.id] = said
     return out
 
 
-def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located]
+# a count right after a row's name: a few words of the same clause, then the number and its unit
+_SAID = re.compile(r"[^，,。；;、：:！!？?\d\n（(]{0,8}?(\d+(?:\.\d+)?)\s*[件条个项]")
+
+
+def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located], last: Report | None = None
                 ) -> tuple[dict, dict, list[Finding], list[Located], bool]:
     cells: dict = {}
     raw: dict = {}
@@ -363,7 +430,8 @@ def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located]
                 # not printed: blank cells, and the finding above says why
                 row_tokens[rid] = [Token("", "", splittable=False) for _ in table.rows[0].columns]
         hints = prose_numbers(doc, table, spans) if table.id == "t2" and found else None
-        c, r, f = tables.resolve(fmt, table, row_tokens, found=found, hints=hints)
+        c, r, f = tables.resolve(fmt, table, row_tokens, found=found, hints=hints,
+                                 last=last.cells if last is not None and last.format == fmt.version else None)
         cells.update(c)
         raw.update(r)
         findings.extend(f)
@@ -441,8 +509,10 @@ def section_texts(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located], s
 
 def read_text(text: str, path: str, *, agency: str | None = None, year: int | None = None,
               reader: str = "text", html_meta: dict[str, str] | None = None,
-              pdf_meta: dict[str, Any] | None = None) -> Report:
+              pdf_meta: dict[str, Any] | None = None, previous: LastYear | None = None) -> Report:
     """Read one report from its text; raises InputError when it holds no statutory table.
+
+    ``previous``: see :func:`kit.readers.read_file`.
 
     ``html_meta`` (the page's <meta> names and contents) and ``pdf_meta`` (the PDF's document
     information) are the other sources of the publication date (:mod:`kit.readers.dates`).
@@ -457,13 +527,15 @@ def read_text(text: str, path: str, *, agency: str | None = None, year: int | No
     fmt = get_format(version)
     heads, hfind = doc.headings(fmt)
     findings.extend(hfind)
-    cells, raw, tfind, spans, any_found = read_tables(doc, fmt, heads)
+    last = previous(agency, year) if previous is not None and agency and year else None
+    cells, raw, tfind, spans, any_found = read_tables(doc, fmt, heads, last)
     if not any_found:
         raise InputError(path, "no statutory table (表二/表三/表四) found: the page may hold the report "
                                "only as an image or attachment")
     if all(v is None for v in cells.values()):
         raise InputError(path, "the tables hold no numbers (a blank template?)")
     findings.extend(tfind)
+    findings.extend(doc.passages(fmt, heads, spans))
     for sec in fmt.sections:
         if sec.key not in heads:
             findings.append(Finding("format.section_heading", "info",

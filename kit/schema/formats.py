@@ -110,7 +110,9 @@ class Table:
 class Section:
     key: str
     title: str
-    keywords: tuple[str, ...]
+    keywords: tuple[str, ...]          # words of its standard heading
+    topic: tuple[str, ...] = ()        # words of what it is about: a renamed heading, a passage without one
+    covers: tuple[tuple[str, str], ...] = ()  # aspects it must cover: (name, a regular expression of its wordings)
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,9 @@ def _build(doc: dict[str, Any]) -> FormatVersion:
         tables.append(Table(t["id"], tuple(rows), t["title"], tuple(t["keywords"]), note=t.get("note", ""),
                             results_label=t.get("results_label", ""), outcomes=outcomes,
                             declared=tuple(t.get("identities", []))))
-    sections = tuple(Section(s["key"], s["title"], tuple(s["keywords"])) for s in doc["sections"])
+    sections = tuple(Section(s["key"], s["title"], tuple(s["keywords"]), tuple(s.get("topic", ())),
+                             tuple((name, "|".join(pats)) for name, pats in s.get("covers", {}).items()))
+                     for s in doc["sections"])
     first, last = doc["years"]
     return FormatVersion(doc["version"], first, last, doc["issued_by"], tuple(doc["shape_markers"]),
                          sections, tuple(tables))
