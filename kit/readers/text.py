@@ -333,26 +333,27 @@ def detect_format(doc: TextDoc, year: int | None) -> tuple[str, list[Finding]]:
 
 
 def prose_numbers(doc: TextDoc, table: Table, spans: list[Located]) -> dict[str, set[float]]:
-    """Numbers the report's prose states of a 表二 row's subject: right after the row's name, in the
-    same clause ("制发规范性文件62件", "现行有效行政规范性文件698件"), never past a comma, an
-    enumeration mark or a sentence end ("规范性文件、财政预算、决算类4条" says nothing of the row)."""
+    """Numbers the report's prose states of a 表二 row's subject: after the row's name (or the words
+    the format data says reports use for it), in the same clause ("制发规范性文件62件", "采购信息197
+    批次涉及金额3601627.4元"), never past a comma, an enumeration mark or a sentence end
+    ("规范性文件、财政预算、决算类4条" says nothing of the row)."""
     out: dict[str, set[float]] = {}
     for row in table.rows:
         said: set[float] = set()
-        for kw in row.keywords:
+        for kw in row.keywords + row.said_as:
             for m in re.finditer(fuzzy(kw), doc.norm):
                 if any(sp.start <= m.start() < sp.end for sp in spans):
                     continue  # inside the table itself
-                n = _SAID.match(doc.norm, m.end())
-                if n:
-                    said.add(float(n.group(1)))
+                clause = _CLAUSE.match(doc.norm, m.end())
+                said.update(float(n.group(1)) for n in _SAID.finditer(clause.group(0) if clause else ""))
         if said:
             out[row.id] = said
     return out
 
 
-# a count right after a row's name: a few words of the same clause, then the number and its unit
-_SAID = re.compile(r"[^，,。；;、：:！!？?\d\n（(]{0,8}?(\d+(?:\.\d+)?)\s*[件条个项]")
+# the rest of the clause after a row's name, and the counts and amounts stated in it
+_CLAUSE = re.compile(r"[^，,。；;、：:！!？?\n（(]{0,40}")
+_SAID = re.compile(r"(\d+(?:\.\d+)?)\s*(?:件|条|个|项|批次|万元|元)")
 
 
 def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located], last: Report | None = None

@@ -41,6 +41,7 @@ class Row:
     ordinal: str | None = None
     strict: bool = False         # label only counts with its ordinal (e.g. （七）总计)
     role: str = "result"         # 表三: in | result | total | out
+    said_as: tuple[str, ...] = ()  # 表二: other words the prose uses for the row's subject (its hints)
 
     def cell_id(self, table: str, column: Column) -> str:
         return f"{table}.{self.id}.{column.id}"
@@ -191,7 +192,7 @@ def _build(doc: dict[str, Any]) -> FormatVersion:
                 cols = tuple(_column(c) for c in block["columns"])
                 for r in block["rows"]:
                     rows.append(Row(r["id"], r["label"], tuple(r["keywords"]), cols, block=block["item"],
-                                    strict=r.get("strict", False)))
+                                    strict=r.get("strict", False), said_as=tuple(r.get("said_as", ()))))
         elif t["id"] == "t3":
             cols = tuple(_column(c, t.get("kind", "count")) for c in t["columns"])
             for r in t["rows"]:
