@@ -256,3 +256,34 @@ def test_the_ingest_step_hands_last_years_report_to_the_reader(tmp_path):
         got = s.get(AGENCY, 2024)
         assert (got.cells["t2.normative.repealed"], got.cells["t2.normative.in_force"]) == (2, 18)
         assert any(f.rule == "extract.text_hint" for f in got.findings)
+
+
+# -- ambiguity settled by last year's report (issue 17) ---------------------------------------------
+def test_last_years_in_force_figure_settles_a_glued_run_by_x2():
+    # "14218" with no prose: 14|2|18 is the one reading with 6 + 14 − 2 = 18
+    alone = _glued(14, 2, 18, "14218", "")
+    assert alone.cells["t2.normative.issued"] is None
+    last = make_report(AGENCY, 2023, {**_cells(), "t2.normative.in_force": 6})
+    r = _glued(14, 2, 18, "14218", "", previous=last)
+    assert (r.cells["t2.normative.issued"], r.cells["t2.normative.repealed"], r.cells["t2.normative.in_force"]) == (14, 2, 18)
+    hint = next(f for f in r.findings if f.rule == "extract.cross_year_hint")
+    assert "现行有效件数 6" in hint.message and set(hint.cells) == {"t2.normative.issued", "t2.normative.repealed",
+                                                                "t2.normative.in_force"}
+    # a last year that fits no reading settles nothing: the run stays flagged
+    odd = _glued(14, 2, 18, "14218", "", previous=make_report(AGENCY, 2023, {**_cells(), "t2.normative.in_force": 500}))
+    assert odd.cells["t2.normative.issued"] is None and not [f for f in odd.findings if f.rule == "extract.cross_year_hint"]
+
+
+def test_last_years_carried_out_settles_this_years_carried_in():
+    from kit.readers.tables import _by_last_year
+
+    ids = [f"t3.carried_in.{c}" for c in ("natural", "commercial", "research", "social", "legal", "other_org", "total")]
+    a = tuple((v, str(v)) for v in (12, 0, 0, 0, 0, 0, 12))
+    b = tuple((v, str(v)) for v in (1, 2, 0, 0, 0, 0, 3))  # both add up (S1): only last year can tell
+    last = {c.replace("carried_in", "carried_out"): v for c, v in zip(ids, (1, 2, 0, 0, 0, 0, 3))}
+    found: list[Finding] = []
+    assert _by_last_year([a, b], "二、上年结转", ids, last, found) == [b]
+    assert found[0].rule == "extract.cross_year_hint" and "结转下年度" in found[0].message
+    found.clear()
+    assert _by_last_year([a, b], "二、上年结转", ids, {**last, "t3.carried_out.total": 9}, found) == [a, b]
+    assert not found

@@ -23,6 +23,11 @@ def score(table: Table, rows: Sequence[Reading | None]) -> int:
     return sum(1 for i in table.identities if i.holds(values.get))
 
 
+def holding(table: Table, cells: dict[str, Value]) -> int:
+    """How many of the table's identities hold over resolved cells (an unknown cell: not holding)."""
+    return sum(1 for i in table.identities if i.holds(cells.get))
+
+
 def _own_identities_hold(table: Table, row_id: str, ids: list[str], reading: Reading) -> bool:
     """Whether every identity within one row (S1) holds for a reading of that row alone."""
     values = dict(zip(ids, (v for v, _ in reading)))
@@ -89,12 +94,47 @@ def resolve(fmt: FormatVersion, table: Table, tokens: RowTokens, *, found: bool,
             rs = [r for r in rs if _own_identities_hold(table, row.id, ids, r)] or rs
         elif len(rs) > 1 and hints and hints.get(row.id):
             rs = _by_prose(rs, hints[row.id], row.label, ids, findings, _plausible(row.id, ids, last))
+        if len(rs) > 1 and last:
+            rs = _by_last_year(rs, row.label, ids, last, findings)
         cands.append(rs)
 
     resolved = choose(cands, lambda rows: score(table, rows))
     for row, res in zip(table.rows, resolved):
         _store([row.cell_id(table.id, c) for c in row.columns], res, cells, raw, findings)
     return cells, raw, findings
+
+
+def _by_last_year(rs: list[Reading], label: str, ids: list[str], last: dict[str, Value],
+                  findings: list[Finding]) -> list[Reading]:
+    """A glued run settled by the agency's report of the year before: this year's 上年结转 is last year's
+    结转下年度 (X1), this year's 现行有效件数 is last year's plus what was issued, less what was repealed
+    (X2). Only readings that satisfy the link are kept, and only when some do; an info finding names the
+    evidence (``extract.cross_year_hint``)."""
+    cols = {c.rsplit(".", 1)[1]: j for j, c in enumerate(ids)}
+    if ids[0].startswith("t3.carried_in."):
+        evidence = {j: last.get(c.replace(".carried_in.", ".carried_out.")) for j, c in enumerate(ids)}
+        if any(v is None for v in evidence.values()):
+            return rs
+        kept = [r for r in rs if all(r[j][0] == evidence[j] for j in evidence)]
+        said = f"上年报告“结转下年度”一行（{'、'.join(str(evidence[j]) for j in sorted(evidence))}）"
+    elif {"issued", "repealed", "in_force"} <= set(cols) and last.get(ids[cols["in_force"]]) is not None:
+        before = last[ids[cols["in_force"]]]
+
+        def x2(r: Reading) -> bool:
+            i, d, now = (r[cols[k]][0] for k in ("issued", "repealed", "in_force"))
+            return None not in (i, d, now) and now == before + i - d and d <= before + i  # type: ignore[operator]
+
+        kept = [r for r in rs if x2(r)]
+        said = f"上年报告的现行有效件数 {before}（上年现行有效 + 本年制发 − 本年废止 = 本年现行有效）"
+    else:
+        return rs
+    if not kept or len(kept) == len(rs):
+        return rs
+    settled = [ids[j] for j in range(len(ids)) if len({r[j][0] for r in kept}) == 1 and len({r[j][0] for r in rs}) > 1]
+    if settled:
+        findings.append(Finding("extract.cross_year_hint", "info",
+                                f"“{label}”一行数字连写，按{said}确定了拆分，请核对。", cells=settled))
+    return kept
 
 
 def _plausible(row_id: str, ids: list[str], last: dict[str, Value] | None) -> Callable[[Reading], bool]:

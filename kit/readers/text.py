@@ -431,8 +431,10 @@ def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located], las
                 # not printed: blank cells, and the finding above says why
                 row_tokens[rid] = [Token("", "", splittable=False) for _ in table.rows[0].columns]
         hints = prose_numbers(doc, table, spans) if table.id == "t2" and found else None
-        c, r, f = tables.resolve(fmt, table, row_tokens, found=found, hints=hints,
-                                 last=last.cells if last is not None and last.format == fmt.version else None)
+        prior = last.cells if last is not None and last.format == fmt.version else None
+        c, r, f = tables.resolve(fmt, table, row_tokens, found=found, hints=hints, last=prior)
+        if found and not single and table.id == "t3":
+            c, r, f = _labels_after_numbers(doc, fmt, table, labels, start, row_tokens, (c, r, f))
         cells.update(c)
         raw.update(r)
         findings.extend(f)
@@ -448,6 +450,45 @@ def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located], las
     raw.update(r)
     findings.extend(f)
     return cells, raw, findings, spans, any_found
+
+
+Resolved = tuple[dict, dict, list[Finding]]
+
+
+def _labels_after_numbers(doc: TextDoc, fmt: FormatVersion, table: Table, labels: list[tuple[Row, Located]],
+                          start: int, after: tables.RowTokens, read: Resolved) -> Resolved:
+    """A converted table whose row labels come after their numbers (each number row printed above its
+    label): read with the numbers after each label, every row takes the next row's numbers, and each
+    row still adds up while the columns do not. When numbers stand before the first label and none
+    after the last, the table is read the other way too, and kept so only when strictly more of its
+    identities hold (then a ``format.labels_after_numbers`` note says so)."""
+    lead, _ = tokens_in(doc, start, labels[0][1].start)
+    last_row = labels[-1][0].id
+    if not lead or after.get(last_row):
+        return read
+    before: tables.RowTokens = {k: v for k, v in after.items() if v is None}
+    prev_end = start
+    for row, loc in labels:
+        before[row.id], _ = tokens_in(doc, prev_end, loc.start)
+        prev_end = loc.end
+    other = tables.resolve(fmt, table, before, found=True)
+    ours, theirs = tables.holding(table, read[0]), tables.holding(table, other[0])
+    if theirs < ours:
+        return read
+    if theirs == ours:  # both layouts fit as well: where they differ, nothing is certain
+        differ = sorted(c for c in read[0] if read[0][c] != other[0].get(c))
+        if not differ:
+            return read
+        cells = {**read[0], **{c: None for c in differ}}
+        return cells, read[1], read[2] + [Finding(
+            "extract.ambiguous", "warning",
+            f"{table.name}的数字印在行标签之前还是之后无法确定（两种读法的勾稽关系同样成立），"
+            f"{len(differ)} 个单元格两种读法不同，请核对原件后补录。", cells=differ,
+            actual={c: [read[0][c], other[0].get(c)] for c in differ})]
+    note = Finding("format.labels_after_numbers", "info",
+                   f"{table.name}的行标签印在各行数字之后（转换工具所致）：按每个标签之前的数字读取，"
+                   "各行各列的勾稽关系由此成立。", cells=[])
+    return other[0], other[1], other[2] + [note]
 
 
 def _label_finding(doc: TextDoc, table: Table, row: Row, loc: Located) -> Finding:
