@@ -66,3 +66,28 @@ def test_a_stray_number_before_a_table_read_the_usual_way_changes_nothing():
 
 # Two assignments that both fit stay flagged: tests/test_false_alarms.py, rows whose labels fell out
 # (numbers for two lost rows where three are lost).
+
+
+def _t2_loose(notes: tuple[str, str]) -> tuple[dict, object]:
+    cells = _cells(2)
+    cells.update({"t2.rules.issued": 22, "t2.rules.repealed": 22, "t2.rules.in_force": 235,
+                  "t2.normative.issued": 34, "t2.normative.repealed": 55, "t2.normative.in_force": 189})
+    text = report_text(AGENCY, 2024, cells, "pipe")
+    text = text.replace("| 规章 | 22 | 22 | 235 |", "| 规章 | 22 | 235 |")
+    text = text.replace("| 行政规范性文件 | 34 | 55 | 189 |", "| 行政规范性文件 | 34 | 189 |")
+    text = text.replace("第二十条第（一）项", f"第二十条第（一）项\n22\n{notes[0]}\n55\n{notes[1]}\n", 1)
+    return cells, read_text(text, "x.txt")
+
+
+def test_cells_a_converter_printed_above_the_table_go_back_by_row_order_and_their_notes():
+    cells, r = _t2_loose(("（其中修订 16 件）", "（含自然失效 29 件）"))
+    assert {k: r.cells[k] for k in cells if k.startswith("t2.")} == {k: v for k, v in cells.items() if k.startswith("t2.")}
+    assert r.raw["t2.rules.issued"] == "22（其中修订16件）"
+    assert [f.cells for f in r.findings if f.rule == "format.loose_cell"] == [["t2.rules.issued"],
+                                                                             ["t2.normative.repealed"]]
+
+
+def test_a_loose_cell_whose_note_names_no_single_column_stays_flagged():
+    _, r = _t2_loose(("（其中修订 16 件）", "（含说明 29 件）"))
+    assert r.cells["t2.normative.repealed"] is None and r.cells["t2.rules.issued"] is None
+    assert [f for f in r.findings if f.rule == "extract.unreadable"]

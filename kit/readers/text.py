@@ -430,6 +430,8 @@ def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located], las
             for rid in ("other.no_supplement", "other.unpaid", "other.other"):
                 # not printed: blank cells, and the finding above says why
                 row_tokens[rid] = [Token("", "", splittable=False) for _ in table.rows[0].columns]
+        if found and table.id == "t2":
+            findings.extend(_loose_cells(doc, table, labels, start, row_tokens))
         hints = prose_numbers(doc, table, spans) if table.id == "t2" and found else None
         prior = last.cells if last is not None and last.format == fmt.version else None
         c, r, f = tables.resolve(fmt, table, row_tokens, found=found, hints=hints, last=prior)
@@ -453,6 +455,40 @@ def read_tables(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located], las
 
 
 Resolved = tuple[dict, dict, list[Finding]]
+_LOOSE = re.compile(r"(?<![\d.])(\d+)\s*([(（](?:其中|含)[^()（）\n]{1,30}[)）])")
+
+
+def _loose_cells(doc: TextDoc, table: Table, labels: list[tuple[Row, Located]], start: int,
+                 row_tokens: tables.RowTokens) -> list[Finding]:
+    """Cells of two lines that a converter printed outside its table, above it ("22" then "（其中修订
+    16件）"), the rows then one value short. Put back only when there are as many such values as rows
+    one value short, in row order, each note naming exactly one column ("修订" 本年制发, "失效" 本年废止,
+    the format data's words); the row's printed values fill its other columns in order."""
+    if not labels:
+        return []
+    loose = list(_LOOSE.finditer(doc.norm, start, labels[0][1].start))
+    short = [(row, toks) for row, _ in labels if (toks := row_tokens.get(row.id)) is not None
+             and len(toks) == len(row.columns) - 1 and all(t.is_number for t in toks)
+             and any(c.noted_as for c in row.columns)]
+    if not loose or len(loose) != len(short):
+        return []
+    placed: list[tuple[Row, int, re.Match[str]]] = []
+    for (row, _), m in zip(short, loose):
+        note = re.sub(r"\s+", "", m.group(2))
+        cols = [j for j, c in enumerate(row.columns) if any(w in note for w in c.noted_as)]
+        if len(cols) != 1:
+            return []
+        placed.append((row, cols[0], m))
+    out = []
+    for row, j, m in placed:
+        toks = list(row_tokens[row.id] or [])
+        printed = re.sub(r"\s+", "", doc.orig[m.start():m.end()])
+        toks.insert(j, Token(printed, m.group(1), splittable=False))
+        row_tokens[row.id] = toks
+        out.append(Finding("format.loose_cell", "info",
+                           f"“{row.label}”一行的“{row.columns[j].label}”（{printed}）印在表格之外，按行序和说明文字归入该格。",
+                           cells=[row.cell_id(table.id, row.columns[j])], actual=printed))
+    return out
 
 
 def _labels_after_numbers(doc: TextDoc, fmt: FormatVersion, table: Table, labels: list[tuple[Row, Located]],

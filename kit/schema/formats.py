@@ -28,6 +28,7 @@ class Column:
     kind: str = "count"          # count | amount | delta
     group: str | None = None     # 表三: 法人或其他组织
     role: str = "part"           # part | total
+    noted_as: tuple[str, ...] = ()  # words of a note printed with a value of this column ("（其中修订16件）")
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,8 @@ def _one(items: Iterable[_T], ident: str, missing: str) -> _T:
 
 
 def _column(c: dict[str, Any], kind: str = "count") -> Column:
-    return Column(c["id"], c["label"], c.get("kind", kind), c.get("group"), c.get("role", "part"))
+    return Column(c["id"], c["label"], c.get("kind", kind), c.get("group"), c.get("role", "part"),
+                  tuple(c.get("noted_as", ())))
 
 
 def _build(doc: dict[str, Any]) -> FormatVersion:
