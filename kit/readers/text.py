@@ -567,6 +567,11 @@ def _single_other_finding(table: Table, toks: list[Token]) -> Finding:
 
 
 def section_texts(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located], spans: list[Located]) -> dict[str, str]:
+    """Each part's narrative: the text between its heading and the next, the tables cut out, the
+    paragraphs rebuilt and the page layout removed (:mod:`kit.readers.prose`)."""
+    from .prose import clean, repeated_lines
+
+    repeated = repeated_lines(doc.orig)
     order = [k for k in (s.key for s in fmt.sections) if k in heads]
     out: dict[str, str] = {}
     for i, key in enumerate(order):
@@ -580,8 +585,8 @@ def section_texts(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located], s
             pieces.append(doc.orig[cur:max(cur, sp.start)])
             cur = max(cur, sp.end)
         pieces.append(doc.orig[cur:end])
-        text = "\n".join(p.strip() for p in pieces if p.strip())
-        out[key] = re.sub(r"[ \t]+\n", "\n", text).strip().strip("#").strip()
+        text = "\n\n".join(p.strip() for p in pieces if p.strip())  # a table between pieces ends a paragraph
+        out[key] = clean(text, repeated).text
     return out
 
 
