@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from ..checks import FAMILIES, family
-from ..report.layout import table_html
+from ..report.layout import keep_end, table_html
 from ..report.names import safe_name
 from ..schema import number_text
 from .view import RegionView
@@ -41,7 +41,8 @@ def report_link(view: RegionView, agency: str) -> str:
 
 
 def title_html(view: RegionView) -> str:
-    return (f'<header class="title-block"><h1>{esc(view.region)}{view.year}年度政府信息公开工作年度报告检查情况</h1>'
+    title = f"{view.region}{view.year}年度政府信息公开工作年度报告检查情况"
+    return (f'<header class="title-block"><h1>{keep_end(title, "政府信息公开工作年度报告检查情况")}</h1>'
             f'<p class="meta">应发布单位 {len(view.ry.members)} 家，已发布 {len(view.ry.present)} 家；'
             f"发布截止日 {view.ry.deadline.isoformat()}；评分方案：{esc(view.scheme['name'])}</p></header>")
 

@@ -6,10 +6,11 @@ Every text that comes from a report (agency, narrative, printed cell text) goes 
 from __future__ import annotations
 
 import html
+import re
 from typing import Any, Iterable
 
 from ..model import Report
-from ..schema import Box, Grid, get_format, number_text, official_grid
+from ..schema import Box, Grid, cells_in_words, get_format, number_text, official_grid
 from .params import PATH_PARAMETERS
 
 SECTION_TABLE = {"二": "t2", "三": "t3", "四": "t4"}
@@ -65,9 +66,21 @@ def _th(box: Box) -> str:
     return f"<th{cls}{_spans(box)}>{esc(box.text)}</th>"
 
 
+def keep_end(text: str, tail: str = "", n: int = 4) -> str:
+    """A heading's text escaped, its end kept on one line: ``tail`` when the text ends with it (a title's
+    "政府信息公开工作年度报告"), else its last ``n`` characters. A heading that wraps then breaks
+    between its name and that end, never before one lone character."""
+    end = tail if tail and text.endswith(tail) else text[-n:]
+    return f'{esc(text[:len(text) - len(end)])}<span class="nobr">{esc(end)}</span>'
+
+
+REPORT_TITLE = "政府信息公开工作年度报告"
+
+
 def title_block(report: Report) -> str:
     fmt = get_format(report.format)
-    return (f'<header class="title-block"><h1>{esc(report.agency)}{esc(report.year)}年政府信息公开工作年度报告</h1>'
+    title = f"{report.agency}{report.year}年{REPORT_TITLE}"
+    return (f'<header class="title-block"><h1>{keep_end(title, REPORT_TITLE)}</h1>'
             f'<p class="meta">格式版本：{esc(fmt.version)}（{esc(fmt.issued_by)}）</p></header>')
 
 
@@ -80,7 +93,7 @@ def narrative_html(text: str) -> str:
 
 def section_html(report: Report, key: str) -> str:
     sec = get_format(report.format).section(key)
-    parts = [f'<section class="report-section" id="sec-{esc(key)}"><h2>{esc(sec.key)}、{esc(sec.title)}</h2>']
+    parts = [f'<section class="report-section" id="sec-{esc(key)}"><h2>{keep_end(f"{sec.key}、{sec.title}")}</h2>']
     text = report.sections.get(key, "")
     if key in SECTION_TABLE:
         if text.strip():
@@ -127,14 +140,15 @@ def findings_html(report: Report, findings: Iterable[Any] | None = None, review:
                      f"仍存在 {c['still'] + c['not_corrected']} 个，新出现 {c['new']} 个。</p>")
     if items:
         rows = "".join(
-            f'<tr class="sev-{esc(f.severity)}"><td>{esc(names.get(f.severity, f.severity))}</td><td>{esc(f.rule)}</td>'
-            f'<td>{esc(", ".join(f.cells[:6]) + (" 等" if len(f.cells) > 6 else ""))}</td><td>{esc(f.message)}'
+            f'<tr class="sev-{esc(f.severity)}"><td>{esc(names.get(f.severity, f.severity))}</td><td>{_rule_id(f.rule)}</td>'
+            f'<td>{_cells_cell(report, f.cells)}</td><td>{esc(f.message)}'
             + (f'<br><small class="review">{esc(_state(states[f.key]))}</small>'
                if f.key in states and states[f.key].state not in ("open", "still") else "")
             + (f'<br><small class="key">编号 {esc(f.key)}</small>' if f.key else "") + "</td></tr>"
             for f in items)
-        parts.append('<table class="findings"><thead><tr><th>级别</th><th>规则</th><th>单元格</th><th>说明</th></tr></thead>'
-                     f"<tbody>{rows}</tbody></table>")
+        parts.append('<table class="findings"><colgroup><col class="sev"><col class="rule"><col class="where">'
+                     '<col class="what"></colgroup><thead><tr><th>级别</th><th>规则</th><th>涉及单元格</th><th>说明</th>'
+                     f"</tr></thead><tbody>{rows}</tbody></table>")
     else:
         parts.append("<p>未发现问题。</p>")
     if review is not None and review.dismissed:
@@ -152,6 +166,22 @@ def findings_html(report: Report, findings: Iterable[Any] | None = None, review:
                      "<col style=\"width:37%\"><col style=\"width:45%\"></colgroup><thead><tr><th>情况</th><th>编号</th>"
                      f"<th>原说明</th></tr></thead><tbody>{rows}</tbody></table>")
     return '<section class="kit-section" id="findings"><h2>核查发现</h2>' + "".join(parts) + "</section>"
+
+
+def _rule_id(rule: str) -> str:
+    """A rule id that wraps at its dots and underscores only ("format.single_<wbr>other_<wbr>row")."""
+    return re.sub(r"([._])", r"\1<wbr>", esc(rule))
+
+
+def _cells_cell(report: Report, cells: list[str]) -> str:
+    """Where a finding is, in words (:func:`kit.schema.cells_in_words`); its ids collapsed beneath."""
+    if not cells:
+        return ""
+    words = esc(cells_in_words(get_format(report.format), cells))
+    if len(cells) == 1:
+        return f'{words}<br><small class="ids mono">{esc(cells[0])}</small>'
+    return (f'{words}<details class="ids"><summary>{len(cells)} 个单元格编号</summary>'
+            f'<small class="mono">{esc(" ".join(cells))}</small></details>')
 
 
 def _state(r: Any) -> str:

@@ -129,7 +129,12 @@ def _pdf_css(font: Path) -> str:
             "* { font-weight: normal !important; } h1, h2 { letter-spacing: .04em; }"
             "nav.toc { display: none; } main.report { max-width: none; padding: 0; }"
             "thead { display: table-header-group; } tr, figure, img { break-inside: avoid; }"
-            "h2 { break-after: avoid; } table { font-size: 8.5pt; } .table-wrap { overflow: visible; }")
+            "h2 { break-after: avoid; } table { font-size: 8.5pt; } .table-wrap { overflow: visible; }"
+            # a table never leaves one row alone on a page: its first two and last two rows stay together
+            "tbody tr:nth-child(2), tbody tr:last-child { break-before: avoid; }"
+            "caption, thead { break-after: avoid; }"
+            # the findings name their cells in words on paper; the ids are the HTML's and the JSON's
+            "table.findings details.ids, table.findings small.key { display: none; }")
 
 
 class KitPDFExporter(Exporter):

@@ -11,7 +11,8 @@ from .formats import (SECTION_KEYS, TABLE_NAMES, VERSIONS, Column, FormatVersion
 from .grid import Box, Grid, official_grid
 from .identities import Identity, balanced
 from .numbers import number_text, printed, total
+from .words import cells_in_words
 
 __all__ = ["SECTION_KEYS", "TABLE_NAMES", "VERSIONS", "Box", "Column", "FormatVersion", "Grid", "Identity",
-           "Outcome", "Row", "Section", "Table", "balanced", "get_format", "number_text", "official_grid",
+           "Outcome", "Row", "Section", "Table", "balanced", "cells_in_words", "get_format", "number_text", "official_grid",
            "printed", "total", "version_for_year"]
