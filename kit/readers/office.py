@@ -137,11 +137,11 @@ def docx_to_text(zf: zipfile.ZipFile, path: str) -> str:
     return "\n".join(lines)
 
 
-def _cell_index(ref: str) -> tuple[int, int]:
-    """("B3") -> (3, 2): a cell reference's row and column, 1-based."""
+def _cell_index(ref: str) -> tuple[int, int] | None:
+    """("B3") -> (3, 2): a cell reference's row and column, 1-based; None for anything else."""
     m = re.fullmatch(r"([A-Z]{1,3})(\d+)", ref)
     if not m:
-        raise ValueError(ref)
+        return None
     col = 0
     for ch in m.group(1):
         col = col * 26 + ord(ch) - 64
@@ -183,15 +183,22 @@ def _xlsx_grids(zf: zipfile.ZipFile, path: str) -> Iterator[tuple[str, list[list
         name = target.lstrip("/") if target.startswith("/") else "xl/" + target
         ws = _xml(zf, name, path, "XLSX")
         values: dict[tuple[int, int], str] = {}
+        covered: set[tuple[int, int]] = set()
         try:
             for c in ws.iter(S + "c"):
-                values[_cell_index(c.get("r", ""))] = _xlsx_value(c, shared)
-            covered: set[tuple[int, int]] = set()
+                at = _cell_index(c.get("r", ""))
+                if at is None:
+                    raise InputError(path, f"not a readable XLSX: sheet {sheet.get('name')!r} has a cell "
+                                           f"without a valid reference ({c.get('r')!r})")
+                values[at] = _xlsx_value(c, shared)
             for mc in ws.iter(S + "mergeCell"):
                 a, _, b = mc.get("ref", "").partition(":")
-                (r0, c0), (r1, c1) = _cell_index(a), _cell_index(b or a)
+                first, last = _cell_index(a), _cell_index(b or a)
+                if first is None or last is None:
+                    continue  # a merge we cannot place: its cells are read as they are
+                (r0, c0), (r1, c1) = first, last
                 covered.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1) if (r, c) != (r0, c0))
-        except (ValueError, IndexError) as e:
+        except (ValueError, IndexError) as e:  # a number or a shared-string index that is not one
             raise InputError(path, f"not a readable XLSX: a cell of sheet {sheet.get('name')!r}: {e}") from None
         rows = max((r for r, _ in values), default=0)
         cols = max((c for _, c in values), default=0)
