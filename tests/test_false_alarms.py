@@ -127,7 +127,8 @@ def test_an_identity_touching_an_unread_cell_is_inconclusive_not_an_error(rule, 
     r = _report_with(Finding(rule, severity, "…", cells=["t3.granted.total"]), **{"t3.granted.total": total + 5})
     s1 = [f for f in run_checks(Context(r)) if f.rule == "S1"]
     assert len(s1) == 1 and s1[0].severity == "info" and s1[0].inconclusive
-    assert "t3.granted.total" in s1[0].message and "结论不确定" in s1[0].message
+    assert "t3.granted.total" in s1[0].cells and "结论不确定" in s1[0].message
+    assert "“（一）予以公开”的“总计”未能从原件读出" in s1[0].message  # the unread cell, in words
     assert s1[0].to_dict()["inconclusive"] is True
 
 

@@ -94,3 +94,17 @@ def test_numbers_of_table_remnants_in_the_text_are_not_read_as_prose():
     r = read_text(text, "broken.md")
     assert r.sections["三"] == "依申请公开答复情况如下。"
     assert not [f for f in run_checks(Context(r)) if f.rule == "text_table"]
+
+
+def test_a_web_pages_closing_links_are_not_part_six():
+    raw = "2024年，无收取信息处理费情况。\n附件下载\n扫一扫在手机上查看当前页面\n省市政府网站\n福建省人民政府\n友情链接\n人民网\n" \
+          "网站标识码：3590000001公安备案号：35012899001\n为确保最佳浏览效果，建议您使用以下浏览器版本：IE浏览器9.0版本及以上。"
+    out = clean(raw)
+    assert out.text == "2024年，无收取信息处理费情况。"
+    _only_layout_removed(raw, out.text, out.removed)
+    assert len(out.removed) == 8
+
+
+def test_numbered_points_run_into_one_line_become_paragraphs():
+    out = clean("总体情况如下。（一）主动公开方面，公开信息100条。（二）依申请公开方面，收到申请3件。")
+    assert out.text.split("\n") == ["总体情况如下。", "（一）主动公开方面，公开信息100条。", "（二）依申请公开方面，收到申请3件。"]

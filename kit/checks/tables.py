@@ -9,7 +9,7 @@ import re
 from typing import Iterable, Iterator
 
 from ..model import Finding, Report
-from ..schema import Identity, balanced, get_format
+from ..schema import Identity, balanced, cells_in_words, get_format
 from . import Context, rule
 from .values import fmt, getter, unknown_cells
 
@@ -45,7 +45,7 @@ def identity_finding(rule_id: str, message: str, cells: list[str], expected: obj
                    inconclusive=True)
 
 
-def inconclusive(rule_id: str, found: Iterable[Finding], unknown: set[str]) -> Iterator[Finding]:
+def inconclusive(rule_id: str, found: Iterable[Finding], unknown: set[str], version: str) -> Iterator[Finding]:
     """The errors as they are, and the inconclusive ones of a rule as one info finding: the reader's
     own finding already says which cells it could not read, one line here says what cannot be checked."""
     doubtful = []
@@ -58,10 +58,10 @@ def inconclusive(rule_id: str, found: Iterable[Finding], unknown: set[str]) -> I
         return
     cells = sorted({c for f in doubtful for c in f.cells})
     unread = [c for c in cells if c in unknown]
-    shown = "、".join(unread[:6]) + (f" 等 {len(unread)} 格" if len(unread) > 6 else "")
+    shown = cells_in_words(get_format(version), unread)
     yield Finding(rule_id, "info",
                   f"无法核对（结论不确定）：{'、'.join(dict.fromkeys(f.about for f in doubtful))}按读到的值不相等，"
-                  f"但其中 {shown} 未能从原件读出，不能据此判断报告有误，请核对原件。",
+                  f"但其中{shown}未能从原件读出，不能据此判断报告有误，请核对原件。",
                   cells=cells, about="inconclusive", inconclusive=True)
 
 
@@ -82,7 +82,7 @@ def _o1(report: Report) -> dict[str, tuple[float, Finding]]:
 
 @rule("O1", "error", "表三收支平衡：新收+上年结转=总计+结转下年")
 def o1(ctx: Context) -> Iterator[Finding]:
-    yield from inconclusive("O1", (f for _, f in _o1(ctx.report).values()), unknown_cells(ctx.report))
+    yield from inconclusive("O1", (f for _, f in _o1(ctx.report).values()), unknown_cells(ctx.report), ctx.report.format)
 
 
 @rule("S1", "error", "表三各行：六类申请人之和等于总计")
@@ -92,7 +92,7 @@ def s1(ctx: Context) -> Iterator[Finding]:
         "S1", f"表三“{t3.row(identity.key).label}”一行：六类申请人合计 {'+'.join(fmt(v) for v in parts)} = "
               f"{fmt(sum(parts))}，但总计栏为 {fmt(total)}。",
         list(identity.cells), sum(parts), total, unread, f"“{t3_label(t3.row(identity.key).label)}”一行")
-        for identity, parts, (total,), unread in broken(ctx.report, "S1")), unknown_cells(ctx.report))
+        for identity, parts, (total,), unread in broken(ctx.report, "S1")), unknown_cells(ctx.report), ctx.report.format)
 
 
 def _s2(report: Report) -> dict[str, tuple[float, Finding]]:
@@ -115,7 +115,7 @@ def t3_label(label: str) -> str:
 
 @rule("S2", "error", "表三各列：各项办理结果之和等于（七）总计")
 def s2(ctx: Context) -> Iterator[Finding]:
-    yield from inconclusive("S2", (f for _, f in _s2(ctx.report).values()), unknown_cells(ctx.report))
+    yield from inconclusive("S2", (f for _, f in _s2(ctx.report).values()), unknown_cells(ctx.report), ctx.report.format)
 
 
 @rule("S4", "error", "表四各组：维持+纠正+其他+尚未审结=总计")
@@ -130,7 +130,7 @@ def s4(ctx: Context) -> Iterator[Finding]:
             yield identity_finding("S4", f"表四“{name}”：{printed} = {fmt(sum(parts))}，但总计为 {fmt(total)}。",
                                    list(identity.cells), sum(parts), total, unread, f"表四“{name}”")
 
-    yield from inconclusive("S4", each(), unknown_cells(ctx.report))
+    yield from inconclusive("S4", each(), unknown_cells(ctx.report), ctx.report.format)
 
 
 @rule("S5", "error", "数值：件数为非负整数，金额为非负数")

@@ -92,6 +92,8 @@ def clean(text: str, repeated: frozenset[str] = frozenset()) -> Cleaned:
             around = [_nearest(lines, i, -1), _nearest(lines, i, 1)]
             if any(j is not None for j in around) and all(drop[j] for j in around if j is not None):
                 drop[i] = True
+    for i in _trailing_chrome(lines, drop):
+        drop[i] = True
     for i, raw in enumerate(lines):
         s = raw.strip()
         if drop[i]:
@@ -121,6 +123,29 @@ def clean(text: str, repeated: frozenset[str] = frozenset()) -> Cleaned:
     return Cleaned(_reflow(kept), removed)
 
 
+_CHROME = re.compile(r"网站标识码|备案号|主办单位|承办单位|版权所有|技术支持|联系我们|网站地图|扫一扫|打印本页|关闭窗口|"
+                     r"附件下载|当前位置|分享到|浏览器|浏览效果|分辨率")
+
+
+def _trailing_chrome(lines: list[str], drop: list[bool]) -> list[int]:
+    """The web page around a report an HTML reader kept after its last part: a closing run of short
+    lines without a sentence (links, "扫一扫在手机上查看", "网站标识码…"), at least five of them."""
+    run: list[int] = []
+    for i in range(len(lines) - 1, -1, -1):
+        s = lines[i].strip()
+        if not s or drop[i]:
+            continue
+        if _CHROME.search(s) or (len(s) <= 16 and not any(ch in s for ch in _SENTENCE_END + "，,")):
+            run.append(i)
+            continue
+        break
+    return run if len(run) >= 5 else []
+
+
+# a numbered point printed inside a paragraph, after a sentence: "…发展。（二）依申请公开…"
+_INLINE_POINT = re.compile(r"(?<=[。；;！？!?])\s*(?=[（(][一二三四五六七八九十]{1,2}[)）])")
+
+
 def _reflow(lines: list[str | None]) -> str:
     paragraphs: list[str] = []
     current = ""
@@ -136,7 +161,7 @@ def _reflow(lines: list[str | None]) -> str:
         current = _join(current, line) if current else line
     if current:
         paragraphs.append(current)
-    return "\n".join(_spaces(p) for p in paragraphs)
+    return "\n".join(_spaces(q) for p in paragraphs for q in _INLINE_POINT.split(p) if q.strip())
 
 
 def _ends_sentence(text: str) -> bool:
