@@ -68,9 +68,10 @@ def _nearest(lines: list[str], i: int, step: int) -> int | None:
     return None
 
 
-def clean(text: str, repeated: frozenset[str] = frozenset()) -> Cleaned:
+def clean(text: str, repeated: frozenset[str] = frozenset(), *, last: bool = True) -> Cleaned:
     """Paragraphs rebuilt and layout removed. ``repeated``: lines that recur across the report's pages
-    (running headers and footers, found over the whole document by the caller)."""
+    (running headers and footers, found over the whole document by the caller); ``last``: the text
+    ends the document (where a web page's closing links follow it)."""
     removed: list[str] = []
     kept: list[str | None] = []  # None: a paragraph break
     lines = text.split("\n")
@@ -92,7 +93,7 @@ def clean(text: str, repeated: frozenset[str] = frozenset()) -> Cleaned:
             around = [_nearest(lines, i, -1), _nearest(lines, i, 1)]
             if any(j is not None for j in around) and all(drop[j] for j in around if j is not None):
                 drop[i] = True
-    for i in _trailing_chrome(lines, drop):
+    for i in _trailing_chrome(lines, drop) if last else []:
         drop[i] = True
     for i, raw in enumerate(lines):
         s = raw.strip()
@@ -135,7 +136,8 @@ def _trailing_chrome(lines: list[str], drop: list[bool]) -> list[int]:
         s = lines[i].strip()
         if not s or drop[i]:
             continue
-        if _CHROME.search(s) or (len(s) <= 16 and not any(ch in s for ch in _SENTENCE_END + "，,")):
+        if _CHROME.search(s) or (len(s) <= 16 and not _POINT.match(s)
+                                 and not any(ch in s for ch in _SENTENCE_END + "，,")):
             run.append(i)
             continue
         break

@@ -586,7 +586,7 @@ def section_texts(doc: TextDoc, fmt: FormatVersion, heads: dict[str, Located], s
             cur = max(cur, sp.end)
         pieces.append(doc.orig[cur:end])
         text = "\n\n".join(p.strip() for p in pieces if p.strip())  # a table between pieces ends a paragraph
-        out[key] = clean(text, repeated).text
+        out[key] = clean(text, repeated, last=i == len(order) - 1).text
     return out
 
 
