@@ -108,3 +108,8 @@ def test_a_web_pages_closing_links_are_not_part_six():
 def test_numbered_points_run_into_one_line_become_paragraphs():
     out = clean("总体情况如下。（一）主动公开方面，公开信息100条。（二）依申请公开方面，收到申请3件。")
     assert out.text.split("\n") == ["总体情况如下。", "（一）主动公开方面，公开信息100条。", "（二）依申请公开方面，收到申请3件。"]
+
+
+def test_a_numbered_subheading_alone_on_its_line_stays_a_paragraph():
+    out = clean("（一）主动公开方面\n全年主动公开市政府规章22件、\n行政规范性文件34件。")
+    assert out.text.split("\n") == ["（一）主动公开方面", "全年主动公开市政府规章22件、行政规范性文件34件。"]

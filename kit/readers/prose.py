@@ -157,13 +157,18 @@ def _reflow(lines: list[str | None]) -> str:
                 paragraphs.append(current)
             current = ""
             continue
-        if current and (_ends_sentence(current) or _POINT.match(line)):
+        if current and (_ends_sentence(current) or _POINT.match(line) or _subheading(current)):
             paragraphs.append(current)
             current = ""
         current = _join(current, line) if current else line
     if current:
         paragraphs.append(current)
     return "\n".join(_spaces(q) for p in paragraphs for q in _INLINE_POINT.split(p) if q.strip())
+
+
+def _subheading(text: str) -> bool:
+    """A numbered point's title alone on its line ("（一）主动公开方面"): a paragraph of its own."""
+    return bool(_POINT.match(text)) and len(text) <= 24 and not any(ch in text for ch in _SENTENCE_END + "，,")
 
 
 def _ends_sentence(text: str) -> bool:
