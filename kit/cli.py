@@ -281,6 +281,7 @@ def render(params_file: str | None, agency: str | None, region: str | None, year
         params["registry"] = str(cfg["registry"])
     with Store(params["store"], create=False) as st:  # the agency as the store shows it, whatever name was given
         params["agency"] = st.names().get(_one_key(st, params["agency"], reg), params["agency"])
+        st.get(params["agency"], int(params["year"]), params.get("revision"))  # NotFound before any kernel starts
     paths = do_render(params, cfg["outputs"], to=cfg["to"], timeout=cfg["timeout"], root=cfg.root)
     for kind, p in paths.items():
         click.echo(f"{kind:5} {p}")

@@ -58,6 +58,20 @@ def test_usage_errors_exit_2(capsys):
     assert main(["render", "--agency", "x", "--year", "2024", "--to", "rtf"]) == 2
 
 
+def test_render_of_an_agency_year_the_store_lacks_says_so_before_any_kernel(tmp_path, capsys, monkeypatch):
+    _write(tmp_path, "a.txt", "甲局", 2023, 1)
+    store = tmp_path / "s.sqlite"
+    assert main(["ingest", str(tmp_path / "a.txt"), "--store", str(store)]) == 0
+    capsys.readouterr()
+    import kit.report.render as render
+
+    monkeypatch.setattr(render, "execute", lambda *a, **k: pytest.fail("a kernel was started"))
+    for agency, year in (("乙局", 2023), ("甲局", 2024)):
+        assert main(["render", "--agency", agency, "--year", str(year), "--store", str(store),
+                     "--outputs", str(tmp_path / "out")]) == 1
+        assert f"no report for {agency} {year}" in capsys.readouterr().err
+
+
 def test_ingest_folder_stores_good_files_and_reports_bad(tmp_path, capsys):
     folder = tmp_path / "in"
     folder.mkdir()
