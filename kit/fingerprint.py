@@ -78,10 +78,9 @@ def _find_library(name: str) -> str | None:
 def _c_version(library: str, function: str) -> str:
     """A C library's version string (the system's Pango and HarfBuzz, which WeasyPrint loads)."""
     import ctypes
-    import ctypes.util
 
     try:
-        found = ctypes.util.find_library(library)
+        found = _find_library(library)
         if not found:
             return "absent"
         fn = getattr(ctypes.CDLL(found), function)

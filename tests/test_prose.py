@@ -11,7 +11,6 @@ from conftest import corpus_files
 from kit.checks import Context, run_checks
 from kit.demo import numbers, report_text
 from kit.readers import read_file
-from kit.readers.office import office_to_text  # noqa: F401  (the readers' text is what is cleaned)
 from kit.readers.prose import clean, repeated_lines
 from kit.readers.text import TextDoc, read_text
 
@@ -69,7 +68,6 @@ def test_on_every_corpus_file_only_layout_is_removed(path):
 
 
 def _source_text(path) -> str:
-    from kit.readers import _read, sniff  # noqa: F401
     from kit.readers.html import decode_html, html_to_text
     from kit.readers.pdf import pdf_to_text
 

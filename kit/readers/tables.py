@@ -62,7 +62,7 @@ def resolve(fmt: FormatVersion, table: Table, tokens: RowTokens, *, found: bool,
     merged = _merged_rows(table, tokens)
     if merged:
         tried = resolve(fmt, table, {**tokens, **merged[0]}, found=found, hints=hints, last=last)
-        if _fits(table, tried[0], [c for rid in merged[0] for c in _row_ids(table, rid)]):
+        if _fits(table, tried[0], [c for rid in merged[0] for c in table.row_cell_ids(rid)]):
             return tried[0], tried[1], tried[2] + merged[1]
 
     cands: list[list[Reading] | None] = []
@@ -158,11 +158,6 @@ def _plausible(row_id: str, ids: list[str], last: dict[str, Value] | None) -> Ca
     return ok
 
 
-def _row_ids(table: Table, row_id: str) -> list[str]:
-    row = next(r for r in table.rows if r.id == row_id)
-    return [row.cell_id(table.id, c) for c in row.columns]
-
-
 def _merged_rows(table: Table, tokens: RowTokens) -> tuple[RowTokens, list[Finding]] | None:
     """Rows whose labels fell out of a converted table, their numbers printed after the row before
     them ("4.无正当理由大量反复申请 1 0 0 0 0 0 1 0 0 0 0 0 0 0 40 1 0 0 2 0 43"): a row holding
@@ -188,7 +183,7 @@ def _merged_rows(table: Table, tokens: RowTokens) -> tuple[RowTokens, list[Findi
         notes.append(Finding("format.merged_rows", "info",
                              f"“{row.label}”一行后接着印了{k - 1}行数字而没有行标签：按规定的行序归入"
                              + "、".join(f"“{r.label}”" for r in after) + "，各行与各列的勾稽关系均成立。",
-                             cells=[c for r in after for c in _row_ids(table, r.id)]))
+                             cells=[c for r in after for c in table.row_cell_ids(r.id)]))
     return (out, notes) if out else None
 
 

@@ -100,6 +100,11 @@ class Table:
     def cell_ids(self) -> list[str]:
         return [r.cell_id(self.id, c) for r in self.rows for c in r.columns]
 
+    def row_cell_ids(self, row_id: str) -> list[str]:
+        """The ids of one row's cells, in column order."""
+        row = self.row(row_id)
+        return [row.cell_id(self.id, c) for c in row.columns]
+
     @cached_property
     def identities(self) -> tuple["Identity", ...]:
         """Every identity of this table (S1 per row, S2 and O1 per column, S4 per group)."""

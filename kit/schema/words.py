@@ -29,11 +29,11 @@ def _rows_phrase(table: Table, rows: list[Row]) -> str:
     return f"“{_name(rows[0])}”等 {len(rows)} 行"
 
 
-def _table_phrase(table: Table, cells: list[str]) -> str:
+def _table_phrase(table: Table, cells: list[tuple[Row, str]]) -> str:
+    """One table's cells, each (row, column id), as a phrase."""
     by_row: dict[str, list[str]] = {}
-    for cid in cells:
-        _, row_id, col_id = cid.split(".", 1)[0], cid.split(".", 1)[1].rsplit(".", 1)[0], cid.rsplit(".", 1)[1]
-        by_row.setdefault(row_id, []).append(col_id)
+    for row, col_id in cells:
+        by_row.setdefault(row.id, []).append(col_id)
     rows = [table.row(r) for r in by_row]
     full = [r for r in rows if len(set(by_row[r.id])) == len(r.columns)]
     if len(full) == len(rows):
@@ -59,14 +59,14 @@ def _table_phrase(table: Table, cells: list[str]) -> str:
 def cells_in_words(fmt: FormatVersion, cells: list[str]) -> str:
     """``cells`` as a phrase per table: a whole row or rows ("表三“（一）予以公开”整行"), a column over
     rows ("表三“总计”列的…"), else each row's columns; unknown ids as they are."""
-    by_table: dict[str, list[str]] = {}
+    by_table: dict[str, list[tuple[Row, str]]] = {}
     odd: list[str] = []
     for cid in cells:
         try:
-            table, _, _ = fmt.cell(cid)
+            table, row, col = fmt.cell(cid)
         except FormatError:  # an id of another format version: shown as it is
             odd.append(cid)
             continue
-        by_table.setdefault(table.id, []).append(cid)
-    phrases = [_table_phrase(fmt.table(t), ids) for t, ids in by_table.items()]
+        by_table.setdefault(table.id, []).append((row, col.id))
+    phrases = [_table_phrase(fmt.table(t), placed) for t, placed in by_table.items()]
     return "；".join(phrases + odd)
