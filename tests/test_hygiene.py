@@ -108,3 +108,29 @@ def test_a_hanging_cell_fails_its_report_alone(small_store, tmp_path):
     assert (summary.done, summary.failed) == (5, 1)
     assert summary.failures[0]["key"] == "2024/青禾县自然资源局"
     assert "time limit of 5 s" in summary.failures[0]["error"]
+
+
+def test_a_warm_kernel_that_dies_before_its_first_run_answers_is_replaced(small_store, tmp_path, monkeypatch):
+    # under load a fresh kernel can die before it answers (nbclient: "Kernel died before replying to
+    # kernel_info"); the run is retried in a new kernel instead of failing the report
+    from kit.report.params import validate
+    from kit.report.render import WarmKernel
+
+    kernel = WarmKernel()
+    real = WarmKernel._prepare
+    calls: list[int] = []
+
+    def dies_once(self: WarmKernel, code: str) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            self.km.shutdown_kernel(now=True)
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        real(self, code)
+
+    monkeypatch.setattr(WarmKernel, "_prepare", dies_once)
+    try:
+        params = validate({"agency": "青禾县自然资源局", "year": 2024, "store": str(small_store)})
+        nb = kernel.execute(params, tmp_path / "out" / "report.ipynb", cwd=tmp_path)
+        assert nb.is_file() and len(calls) == 2
+    finally:
+        kernel.stop()

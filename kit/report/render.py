@@ -508,6 +508,9 @@ class WarmKernel:
         if cwd is not None:  # the project root: the paths the notebook is given are relative to it
             code.append(f"import os as _os\n_os.chdir({str(Path(cwd).resolve())!r})\ndel _os")
         if code:
-            self._prepare("\n".join(code))
+            try:
+                self._prepare("\n".join(code))
+            except Exception as e:  # it died before answering (under load): execute retries in a new kernel
+                raise RenderError(f"kernel not ready: {type(e).__name__}: {e}") from None
         self.runs += 1
         return _papermill(notebook, out_nb, parameters, timeout, root=cwd, engine_name="xxgk-warm", km=self.km)
