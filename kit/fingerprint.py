@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 PARTS = ("code", "environment", "parameters", "data")
 LIBRARIES = ("pylopdf-fonts-zh-cn", "papermill", "nbconvert", "matplotlib", "weasyprint", "fonttools", "pillow",
-             "python-docx", "openpyxl", "pydyf", "brotli")
+             "python-docx", "openpyxl", "pydyf", "brotli", "uharfbuzz")
 KIT = Path(__file__).resolve().parent
 CODE_SUFFIXES = {".py", ".json", ".css", ".html", ".ipynb", ".yaml"}
 def _digest(lines: Iterable[str]) -> str:

@@ -63,12 +63,28 @@ def applications_chart(history: pd.DataFrame, agency: str) -> Figure | None:
     return fig
 
 
+def figure_png(fig: Figure, dpi: int = 150) -> bytes:
+    """The figure drawn once at ``dpi`` as an RGB PNG; the figure is closed. Its background is opaque,
+    so an alpha channel would only cost time: WeasyPrint splits it off again into a mask of its own."""
+    from PIL import Image
+
+    try:
+        fig.set_dpi(dpi)
+        fig.canvas.draw()
+        rgba = np.asarray(fig.canvas.buffer_rgba())  # type: ignore[attr-defined]  # Agg, plain or inline
+    finally:
+        plt.close(fig)
+    buf = io.BytesIO()
+    if rgba[..., 3].min() == 255:
+        Image.fromarray(np.ascontiguousarray(rgba[..., :3])).save(buf, format="PNG")
+    else:  # a transparent figure keeps its transparency
+        Image.fromarray(np.ascontiguousarray(rgba)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
 def figure_html(fig: Figure, caption: str) -> str:
     """The figure as an embedded PNG with its one-line caption; the figure is closed."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=150)
-    plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    data = base64.b64encode(figure_png(fig)).decode("ascii")
     return (f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
             f'<figcaption><p class="caption">{html.escape(caption)}</p></figcaption></figure>')
 

@@ -152,22 +152,40 @@ def _brotli_quality(quality: int) -> Iterator[None]:
         woff2.brotli = real
 
 
-def woff2_for(text: str) -> bytes:
-    """The kit's font cut down to the characters of ``text``, as WOFF2."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+@lru_cache(maxsize=4)
+def _hb_face(path: Path) -> object:
+    """The font parsed once by HarfBuzz (kept: every page subsets the same one or two fonts)."""
+    import uharfbuzz as hb
 
-    font = TTFont(str(font_for(text)), recalcTimestamp=False)  # saving would stamp the clock into head
-    opts = subset.Options()
-    opts.layout_features = EMBEDDED_FEATURES
-    opts.name_IDs = []
-    opts.notdef_outline = True
-    opts.hinting = False
-    opts.glyph_names = False
-    sub = subset.Subsetter(opts)
-    sub.populate(text="".join(sorted(set(text))))
-    sub.subset(font)
+    return hb.Face(hb.Blob.from_file_path(str(path)))
+
+
+def _tags(*names: str) -> list[int]:
+    return [int.from_bytes(n.encode("ascii"), "big") for n in names]
+
+
+def woff2_for(text: str) -> bytes:
+    """The kit's font cut down to the characters of ``text``, as WOFF2.
+
+    HarfBuzz cuts it (a fiftieth of fontTools' time: about 15 ms against 0.7 s a report); fontTools
+    wraps it as WOFF2 without the glyf transform, which would cost another 0.25 s for 15 % fewer bytes."""
+    import uharfbuzz as hb
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.woff2 import WOFF2FlavorData
+
+    inp = hb.SubsetInput()
+    inp.unicode_set.update(sorted({ord(ch) for ch in text}))
+    features = inp.layout_feature_tag_set
+    features.clear()
+    features.update(_tags(*EMBEDDED_FEATURES))
+    inp.name_id_set.clear()
+    inp.flags = hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.NOTDEF_OUTLINE  # and no glyph names
+    cut = hb.subset(_hb_face(font_for(text)), inp)
+    if cut is None:
+        raise RuntimeError(f"HarfBuzz could not subset {font_for(text).name}")
+    font = TTFont(io.BytesIO(cut.blob.data), recalcTimestamp=False)  # saving would stamp the clock into head
     font.flavor = "woff2"
+    font.flavorData = WOFF2FlavorData(transformedTables=())
     buf = io.BytesIO()
     with _brotli_quality(5):
         font.save(buf)

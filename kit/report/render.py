@@ -6,6 +6,7 @@ PDF comes from the same HTML through WeasyPrint, with the CJK font from ``pylopd
 """
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import re
@@ -13,7 +14,7 @@ import subprocess
 import tempfile
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import nbformat
 from nbconvert.exporters import Exporter, HTMLExporter
@@ -117,6 +118,10 @@ class KitHTMLExporter(HTMLExporter):
         body, res = super().from_notebook_node(nb, resources, **kw)
         return page(body, embed_font=self.embed_font), res
 
+    def body(self, nb: Any) -> str:
+        """nbconvert's body alone (the page around it is :func:`page`'s)."""
+        return str(super().from_notebook_node(nb)[0])
+
 
 def _pdf_css(font: Path) -> str:
     uri = font.as_uri()
@@ -148,42 +153,79 @@ class KitPDFExporter(Exporter):
         return ".pdf"
 
     def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[no-untyped-def]
-        from .fonts import font_for
-
         html_exp = KitHTMLExporter(config=self.config)
         html_exp.embed_font = False
         body, res = html_exp.from_notebook_node(nb, resources, **kw)
-        font = font_for(html.unescape(re.sub(r"<[^>]*>|data:[^\"]*", "", body)))
-        body = body.replace("</style>", _pdf_css(font) + "</style>", 1)
         res["output_extension"] = self.file_extension
-        year = nb.metadata.get("papermill", {}).get("parameters", {}).get("year")
-        return html_to_pdf(body, year if isinstance(year, int) else None), res
+        return pdf_of(body, _year(nb)), res
 
 
-def _fetcher() -> Any:
-    """WeasyPrint may load embedded data and the kit's own font files, nothing else (no network)."""
+def _year(nb: Any) -> int | None:
+    year = nb.metadata.get("papermill", {}).get("parameters", {}).get("year")
+    return year if isinstance(year, int) else None
+
+
+_DATA_IMAGE = re.compile(r'src="data:(image/(?:png|jpeg));base64,([A-Za-z0-9+/=]+)"')
+
+
+def pdf_of(document: str, year: int | None = None) -> bytes:
+    """The PDF of the kit's HTML page (made with ``embed_font=False``): the font that covers its text,
+    the page rules. Its images go to WeasyPrint by reference, not as data URIs its HTML parser would
+    read character by character (a report's charts are most of its HTML)."""
+    from .fonts import font_for
+
+    images: dict[str, tuple[str, bytes]] = {}
+
+    def by_reference(m: re.Match[str]) -> str:
+        import base64
+        import hashlib
+
+        data = base64.b64decode(m.group(2))
+        name = f"{IMAGE_SCHEME}:{hashlib.sha256(data).hexdigest()[:24]}"
+        images[name] = (m.group(1), data)
+        return f'src="{name}"'
+
+    document = _DATA_IMAGE.sub(by_reference, document)
+    font = font_for(html.unescape(re.sub(r"<[^>]*>", "", document)))
+    document = document.replace("</style>", _pdf_css(font) + "</style>", 1)
+    return html_to_pdf(document, year, images)
+
+
+IMAGE_SCHEME = "kit-image"  # an image of the document itself, handed over in memory (pdf_of)
+
+
+def _fetcher(images: dict[str, tuple[str, bytes]] | None = None) -> Any:
+    """WeasyPrint may load embedded data, the document's own images and the kit's font files, nothing
+    else (no network)."""
     from urllib.parse import unquote, urlparse
 
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     from .fonts import cache_dir, full_font
 
     allowed = {cache_dir().resolve(), full_font().resolve().parent}
+    own = images or {}
 
     class KitFetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith(f"{IMAGE_SCHEME}:"):
+                if url not in own:
+                    raise ValueError(f"refused to fetch {url[:80]} (not an image of this document)")
+                mime, data = own[url]
+                return URLFetcherResponse(url, data, {"Content-Type": mime})
             if url.startswith("file://") and Path(unquote(urlparse(url).path)).resolve().parent not in allowed:
                 raise ValueError(f"refused to fetch {url[:80]} (only embedded data and the kit's fonts)")
             return super().fetch(url, headers)
 
-    return KitFetcher(allowed_protocols={"data", "file"})
+    return KitFetcher(allowed_protocols={"data", "file", IMAGE_SCHEME})
 
 
-def html_to_pdf(document: str, year: int | None = None) -> bytes:
+def html_to_pdf(document: str, year: int | None = None, images: dict[str, tuple[str, bytes]] | None = None) -> bytes:
     """The kit's HTML as PDF bytes, the same for the same document. Without HarfBuzz's subsetter
     WeasyPrint subsets the font with fontTools, which stamps the clock into the font's head table
     unless SOURCE_DATE_EPOCH is set: set for the call (to the last day of ``year`` as the Word files
-    are dated) when the environment does not set it."""
+    are dated) when the environment does not set it. ``images``: ``{kit-image:name: (mime, bytes)}``
+    the document refers to."""
     import logging
     from datetime import date
 
@@ -197,7 +239,7 @@ def html_to_pdf(document: str, year: int | None = None) -> bytes:
     if not (given or "").strip():
         os.environ["SOURCE_DATE_EPOCH"] = str(int(document_date(date(year or 2000, 12, 31)).timestamp()))
     try:
-        return HTML(string=document, base_url=".", url_fetcher=_fetcher()).write_pdf()  # type: ignore[no-any-return]
+        return HTML(string=document, base_url=".", url_fetcher=_fetcher(images)).write_pdf()  # type: ignore[no-any-return]
     finally:
         if given is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
@@ -221,20 +263,32 @@ def _atomic_write(path: Path, data: bytes | str) -> None:
         raise
 
 
+_CONVERTER: list[Any] = []
+
+
+def _body(nb: Any) -> str:
+    """nbconvert's HTML body of a notebook, by one exporter kept for the process (its templates load once)."""
+    if not _CONVERTER:
+        _CONVERTER.append(KitHTMLExporter())
+    return _CONVERTER[0].body(nb)
+
+
 def export(nb_path: Path, to: tuple[str, ...] = FORMATS, root: Path | None = None) -> dict[str, Path]:
     """Export an executed notebook beside itself; returns {format: path}. ``root``: the project root the
-    notebook ran in (its relative paths are relative to it)."""
+    notebook ran in (its relative paths are relative to it). HTML and PDF come from one nbconvert pass,
+    as the ``xxgk_html`` and ``xxgk_pdf`` exporters make them."""
     nb = nbformat.read(nb_path, as_version=4)
     out: dict[str, Path] = {}
+    body: str | None = None
     for fmt in to:
-        if fmt == "docx":
-            from .wordexport import KitDOCXExporter
-
-            exporter: Any = KitDOCXExporter(root=str(root or ""))
-        else:
-            exporter = {"html": KitHTMLExporter, "pdf": KitPDFExporter}[fmt]()
         try:
-            data, _ = exporter.from_notebook_node(nb)
+            if fmt == "docx":
+                from .wordexport import KitDOCXExporter
+
+                data, _ = KitDOCXExporter(root=str(root or "")).from_notebook_node(nb)
+            else:
+                body = body if body is not None else _body(nb)
+                data = page(body) if fmt == "html" else pdf_of(page(body, embed_font=False), _year(nb))
         except BatchStopped:
             raise
         except Exception as e:  # a broken export must name the notebook it came from
@@ -322,6 +376,18 @@ def _portable_notebook(nb: Any, paths: dict[str, str] | None) -> None:
         nb.metadata.setdefault("papermill", {}).update(paths)
 
 
+@contextlib.contextmanager
+def _saved_at_the_end(nb_man: Any) -> Iterator[None]:
+    """papermill writes the whole notebook before and after every cell, two dozen writes of a growing
+    file a report; the kit's runs write it when it starts and when it ends (papermill's
+    ``notebook_complete``, which runs after a failure or a timeout too, so a failed run keeps its cells)."""
+    nb_man.save = lambda **kw: None  # the instance's attribute hides the method while the cells run
+    try:
+        yield
+    finally:
+        del nb_man.save
+
+
 def _kit_engine():  # type: ignore[no-untyped-def]
     """papermill's nbclient engine, the injected cell named (:func:`_portable_notebook`)."""
     from papermill.engines import NBClientEngine
@@ -330,7 +396,8 @@ def _kit_engine():  # type: ignore[no-untyped-def]
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, kit_paths=None, **kwargs):  # type: ignore[no-untyped-def]
             _portable_notebook(nb_man.nb, kit_paths)
-            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            with _saved_at_the_end(nb_man):
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
 
     return KitEngine
 
@@ -421,7 +488,8 @@ def _warm_engine():  # type: ignore[no-untyped-def]
                                  log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
             client = PapermillNotebookClient(nb_man, **final)
             try:
-                return client.execute()
+                with _saved_at_the_end(nb_man):
+                    return client.execute()
             finally:
                 if client.kc is not None:  # one client per notebook: close its sockets, keep the kernel
                     client.kc.stop_channels()
