@@ -126,6 +126,28 @@ def profile(jobs: list[tuple[str, int]], store: str, registry: str, tmp: Path) -
     pstats.Stats(prof).sort_stats("tottime").print_stats(30)
     print("kernel side, per report (warm kernel, the notebook run and written, no export):")
     kernel_only(jobs, store, registry, tmp)
+    tables(jobs[0], store, registry)
+
+
+def tables(job: tuple[str, int], store: str, registry: str) -> None:
+    """WeasyPrint's share for the statutory tables: one report's PDF with and without them."""
+    import re
+
+    from kit.report.render import _body, _year, page, pdf_of
+
+    nb = floor.run_cells(NOTEBOOK, {"agency": job[0], "year": job[1], "store": relative(store),
+                                    "registry": relative(registry)})
+    document = page(_body(nb), embed_font=False)
+    bare = re.sub(r"<table.*?</table>", "", document, flags=re.S)
+    runs: dict[str, list[float]] = {"with": [], "without": []}
+    for _ in range(3):
+        for name, doc in (("with", document), ("without", bare)):
+            t = time.perf_counter()
+            pdf_of(doc, _year(nb))
+            runs[name].append(time.perf_counter() - t)
+    w, wo = statistics.median(runs["with"]), statistics.median(runs["without"])
+    print(f"WeasyPrint, one report: {w:.3f} s, without its {document.count('<table')} tables {wo:.3f} s:"
+          f" the tables cost {w - wo:.3f} s")
 
 
 def kernel_only(jobs: list[tuple[str, int]], store: str, registry: str, tmp: Path) -> None:
@@ -193,7 +215,7 @@ def memory(n: int, store: str, registry: str, tmp: Path, workers: int) -> None:
         nonlocal done
         if _ is not None:
             done += 1
-        if done % 100 == 0:
+        if done == 1 or done % 100 == 0:  # after the first report (warm), then every 100
             samples.append((done, rss_of_tree(os.getpid())))
 
     t = time.perf_counter()

@@ -74,8 +74,8 @@ def instrumented(watch: Stopwatch) -> Iterator[None]:
     for name, stage in HELPERS.items():
         patch(kit, name, stage)
     for name in ("applications_chart", "outcomes_chart", "decisions_chart", "cases_chart", "peer_chart"):
-        patch(charts, name, NESTED + "charts: drawing")
-    patch(charts, "figure_html", NESTED + "charts: PNG encoding")
+        patch(charts, name, NESTED + f"chart {name.removesuffix('_chart')}: figure")
+    patch(charts, "figure_png", NESTED + "charts: drawn at 150 dpi, PNG")
     patch(data, "history_frame", NESTED + "store: history")
     try:
         yield

@@ -207,7 +207,7 @@ def manifest_for(jobs: list[Any], outputs: Path) -> None:
 
 def measure(size: int, store: Path, work: Path, env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
     from kit.batch import Manifest, plan
-    from kit.fingerprint import fingerprint_jobs
+    from kit.fingerprint import code_digest, environment_versions, fingerprint_jobs
     from kit.report.index import index_html
     from kit.report.render import master_notebook, with_embedded_font
 
@@ -235,6 +235,8 @@ def measure(size: int, store: Path, work: Path, env: dict[str, str], args: argpa
 
     # plan + fingerprint every job, in this process
     def plan_and_fingerprint() -> list[Any]:
+        code_digest.cache_clear()  # as a new process finds them (the kit may have been edited since the last size)
+        environment_versions.cache_clear()
         js = plan(store, outputs)
         fingerprint_jobs(js, notebook, root)
         return js

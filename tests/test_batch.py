@@ -87,10 +87,16 @@ def test_lock_refuses_a_second_batch(store, tmp_path, capsys):
 
 
 def test_dask_local_cluster(store, tmp_path):
-    from distributed import LocalCluster
+    """Two Dask worker processes (not threads) write into one outputs folder what the local pool writes."""
+    import os
+
+    from distributed import Client, LocalCluster
 
     out = tmp_path / "out"
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with Client(cluster) as client:
+            pids = set(client.run(os.getpid).values())
+        assert len(pids) == 2 and os.getpid() not in pids
         summary, seen = _keys(store, out, scheduler=cluster.scheduler_address)
         assert (summary.done, summary.failed) == (6, 0)
         summary, seen = _keys(store, out, scheduler=cluster.scheduler_address)

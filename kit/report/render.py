@@ -466,7 +466,22 @@ def render_region(parameters: dict[str, Any], outputs: Path, *, to: tuple[str, .
 
 
 # -- warm kernels: many notebooks, one kernel start -----------------------------------------------
-_RESET = "get_ipython().run_line_magic('reset', '-f')\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
+# The namespace emptied between runs. %reset collects garbage twice, a full collection each (a quarter
+# of a second with pandas, matplotlib and the kit loaded): it runs without, and every
+# COLLECT_EVERY-th run collects once, which keeps a worker's memory flat (bench/batch.py --memory).
+COLLECT_EVERY = 20
+_RESET = """def _kit_reset(run):
+    import gc
+    import matplotlib.pyplot as plt
+    plt.close("all")
+    collect, gc.collect = gc.collect, lambda *a, **k: 0
+    try:
+        get_ipython().run_line_magic("reset", "-f")
+    finally:
+        gc.collect = collect
+    if run % {every} == 0:
+        gc.collect()
+_kit_reset({run})"""
 
 
 def _warm_engine():  # type: ignore[no-untyped-def]
@@ -479,7 +494,9 @@ def _warm_engine():  # type: ignore[no-untyped-def]
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,  # type: ignore[no-untyped-def]
                                      stderr_file=None, start_timeout=60, execution_timeout=None, kit_paths=None,
-                                     **kwargs):
+                                     kc=None, **kwargs):
+            import atexit
+
             _portable_notebook(nb_man.nb, kit_paths)
             kwargs = remove_args(["input_path"], **kwargs)
             safe = remove_args(["timeout", "startup_timeout"], **kwargs)
@@ -487,12 +504,14 @@ def _warm_engine():  # type: ignore[no-untyped-def]
                                  startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
                                  log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
             client = PapermillNotebookClient(nb_man, **final)
+            client.kc = kc  # the kernel's own client, connected once: no new sockets and readiness wait a run
             try:
                 with _saved_at_the_end(nb_man):
                     return client.execute()
             finally:
-                if client.kc is not None:  # one client per notebook: close its sockets, keep the kernel
-                    client.kc.stop_channels()
+                # nbclient registers every client to clean up at exit: it would keep each executed
+                # notebook in memory for the life of the worker
+                atexit.unregister(client._cleanup_kernel)
 
     return WarmEngine
 
@@ -506,11 +525,13 @@ class WarmKernel:
 
     def __init__(self, retries: int = 3) -> None:
         self.km: Any = None
+        self.kc: Any = None
         self.retries = retries
         self.runs = 0
 
     def start(self) -> None:
         from jupyter_client import KernelManager
+        from jupyter_core.utils import run_sync
         from papermill.engines import papermill_engines
 
         papermill_engines.register("xxgk-warm", _warm_engine())
@@ -523,32 +544,42 @@ class WarmKernel:
                 # the kernel's own log noise to /dev/null; it dies with the process that started it
                 km.start_kernel(stderr=subprocess.DEVNULL, preexec_fn=kernel_preexec(os.getpid()))
                 self.km = km
+                # one client for the kernel's life: every run's cells go through it (a client a run
+                # cost a readiness round trip and a 0.2 s drain of its output channel)
+                self.kc = km.client()
+                self.kc.allow_stdin = False
+                self.kc.start_channels()
+                run_sync(self.kc.wait_for_ready)(timeout=60)
                 return
             except Exception as e:  # kernel start can race under load: retry (toolchain.md)
                 last = e
+                self.stop()
         raise RenderError(f"kernel failed to start {self.retries} times: {last}")
 
     def alive(self) -> bool:
         return self.km is not None and self.km.is_alive()
 
     def stop(self) -> None:
-        if self.km is not None:
-            try:
-                self.km.shutdown_kernel(now=True)
-            finally:
-                self.km = None
+        try:
+            if self.kc is not None:
+                self.kc.stop_channels()
+        finally:
+            self.kc = None
+            if self.km is not None:
+                try:
+                    self.km.shutdown_kernel(now=True)
+                finally:
+                    self.km = None
 
     def _prepare(self, code: str) -> None:
-        from jupyter_client.blocking import BlockingKernelClient
+        """Run ``code`` (the reset, the move to the project) through the kernel's client, its outputs
+        drained before the notebook's first cell."""
+        from jupyter_core.utils import run_sync
 
-        kc = BlockingKernelClient()
-        kc.load_connection_info(self.km.get_connection_info())
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=60)
-            kc.execute_interactive(code, timeout=60, store_history=False)
-        finally:
-            kc.stop_channels()
+        reply = run_sync(self.kc.execute_interactive)(code, store_history=False, timeout=60,
+                                                      output_hook=lambda msg: None)
+        if reply["content"].get("status") != "ok":
+            raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
     def execute(self, parameters: dict[str, Any], out_nb: Path, *, notebook: Path = NOTEBOOK,
                 timeout: int | None = None, cwd: Path | None = None) -> Path:
@@ -572,7 +603,7 @@ class WarmKernel:
         if not self.alive():
             self.stop()
             self.start()
-        code = [_RESET] if self.runs else []
+        code = [_RESET.format(every=COLLECT_EVERY, run=self.runs)] if self.runs else []
         if cwd is not None:  # the project root: the paths the notebook is given are relative to it
             code.append(f"import os as _os\n_os.chdir({str(Path(cwd).resolve())!r})\ndel _os")
         if code:
@@ -581,4 +612,5 @@ class WarmKernel:
             except Exception as e:  # it died before answering (under load): execute retries in a new kernel
                 raise RenderError(f"kernel not ready: {type(e).__name__}: {e}") from None
         self.runs += 1
-        return _papermill(notebook, out_nb, parameters, timeout, root=cwd, engine_name="xxgk-warm", km=self.km)
+        return _papermill(notebook, out_nb, parameters, timeout, root=cwd, engine_name="xxgk-warm", km=self.km,
+                          kc=self.kc)
