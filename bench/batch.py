@@ -319,7 +319,9 @@ def compare(jobs: list[tuple[str, int]], args: argparse.Namespace, skip: set[str
         same("(b) = (a)", texts["b"], texts["a"])
     same("(e) = (b)", texts["e"], texts["b"])
     if a is not None:
-        print(f"ratio (a)/(b): {a / b:.1f}x  (goal >= 15x)")
+        print(f"ratio (a)/(b): {a / b:.1f}x  (goal >= 15x); the most any batch could reach with this content"
+              f" on {args.workers} cores, the floor with no overhead at all: (a) / ((e) x {n} / {args.workers})"
+              f" = {a / (e * n / args.workers):.1f}x")
     print(f"batch core-s a report / floor: {b_core:.2f} / {e:.2f} = {b_core / e:.2f}x  (goal <= 1.3x)")
     print(f"(c) {c:.2f} s (goal < 2 s)" + (f"; (d) {d:.2f} s (goal < 20 s)" if d is not None else ""))
 

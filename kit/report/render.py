@@ -220,6 +220,44 @@ def _fetcher(images: dict[str, tuple[str, bytes]] | None = None) -> Any:
     return KitFetcher(allowed_protocols={"data", "file", IMAGE_SCHEME})
 
 
+def _idat(png: Any) -> bytes:
+    """The image data chunks of a PNG file object, concatenated (what a PDF's FlateDecode stream holds)."""
+    import struct
+
+    png.seek(8)
+    chunks = []
+    while head := png.read(8):
+        length, kind = struct.unpack("!I4s", head)
+        data = png.read(length)
+        if kind == b"IDAT":
+            chunks.append(data)
+        png.seek(4, os.SEEK_CUR)  # the CRC
+    return b"".join(chunks)
+
+
+def _png_as_is() -> None:
+    """WeasyPrint decodes every PNG and encodes it again with Pillow to take its image data, a tenth of
+    a second a report for the charts. Those are PNGs Pillow wrote with the same defaults, so their own
+    image data is the same bytes: taken as it is when the PNG is unchanged (8-bit RGB or grey, not
+    interlaced), else WeasyPrint's way. The PDF is the same, byte for byte (tests/test_render.py)."""
+    from weasyprint.images import RasterImage
+
+    real = RasterImage.__dict__.get("_get_png_data")
+    if real is None or getattr(real, "kit", False):
+        return  # another WeasyPrint, or done already
+
+    def get_png_data(pillow_image: Any) -> bytes:
+        fp = getattr(pillow_image, "fp", None)
+        if (pillow_image.format == "PNG" and pillow_image.mode in ("RGB", "L") and fp is not None
+                and not pillow_image.info.get("interlace") and pillow_image.info.get("bits", 8) == 8
+                and getattr(fp, "seek", None) and not getattr(pillow_image, "_im", None)):
+            return _idat(fp)
+        return real.__func__(pillow_image)  # type: ignore[no-any-return]
+
+    get_png_data.kit = True  # type: ignore[attr-defined]
+    RasterImage._get_png_data = staticmethod(get_png_data)
+
+
 def html_to_pdf(document: str, year: int | None = None, images: dict[str, tuple[str, bytes]] | None = None) -> bytes:
     """The kit's HTML as PDF bytes, the same for the same document. Without HarfBuzz's subsetter
     WeasyPrint subsets the font with fontTools, which stamps the clock into the font's head table
@@ -233,6 +271,7 @@ def html_to_pdf(document: str, year: int | None = None, images: dict[str, tuple[
 
     from .word import document_date
 
+    _png_as_is()
     logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     given = os.environ.get("SOURCE_DATE_EPOCH")
