@@ -106,3 +106,18 @@ def test_the_pdf_fetches_only_images_of_its_own_document():
     assert f.fetch("kit-image:abc").read() == b"\x89PNG"
     with pytest.raises(ValueError):
         f.fetch("kit-image:other")
+
+
+def test_a_pdf_is_the_same_bytes_whatever_the_process_printed_before_it():
+    """The font configuration is kept for the process: a report needing the full font (a character
+    outside the cut-down one) must not change the next report's PDF (seen: other glyph ids)."""
+    from kit.report.fonts import font_for, full_font, pdf_font
+
+    plain = "<main class='report'><h1>青禾县 2024 年报告</h1><p>收到申请 12 件，办结 10 件。</p></main>"
+    rare = plain.replace("青禾县", "䶮禾县")
+    assert font_for("青禾县 2024") == pdf_font() and font_for("䶮") == full_font()
+    render._font_config.cache_clear()
+    alone = render.pdf_of(render.page(plain, embed_font=False), 2024)
+    render._font_config.cache_clear()
+    render.pdf_of(render.page(rare, embed_font=False), 2024)
+    assert render.pdf_of(render.page(plain, embed_font=False), 2024) == alone

@@ -22,6 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
+from ..errors import RenderError
+
 RECIPE = "gb2312-ttf-2"  # change when the subset recipe changes
 
 
@@ -182,7 +184,7 @@ def woff2_for(text: str) -> bytes:
     inp.flags = hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.NOTDEF_OUTLINE  # and no glyph names
     cut = hb.subset(_hb_face(font_for(text)), inp)
     if cut is None:
-        raise RuntimeError(f"HarfBuzz could not subset {font_for(text).name}")
+        raise RenderError(f"HarfBuzz could not subset {font_for(text).name}")
     font = TTFont(io.BytesIO(cut.blob.data), recalcTimestamp=False)  # saving would stamp the clock into head
     font.flavor = "woff2"
     font.flavorData = WOFF2FlavorData(transformedTables=())

@@ -126,12 +126,16 @@ class KitHTMLExporter(HTMLExporter):
 
 def _pdf_css(font: Path) -> str:
     uri = font.as_uri()
+    # A family of its own for each font file: WeasyPrint's font configuration is kept for the process
+    # (render._font_config), and two files under one name would let an earlier report's font answer
+    # for a later one's text (other glyph ids: the bytes of a PDF would depend on what ran before it).
+    family = f"XXGK PDF {font.stem}"
     # One weight only: a bold face would be a second font to subset into every PDF.
-    return (f'@font-face {{ font-family: "Noto Sans SC"; src: url("{uri}"); }}'
+    return (f'@font-face {{ font-family: "{family}"; src: url("{uri}"); }}'
             "@page { size: A4; margin: 18mm 16mm 20mm 16mm;"
             " @bottom-center { content: \"第 \" counter(page) \" 页 / 共 \" counter(pages) \" 页\";"
-            " font-family: \"Noto Sans SC\"; font-size: 9pt; color: #666; } }"
-            "html, .mono { font-family: \"Noto Sans SC\"; } body { font-size: 10.5pt; }"
+            f" font-family: \"{family}\"; font-size: 9pt; color: #666; }} }}"
+            f"html, .mono {{ font-family: \"{family}\"; }} body {{ font-size: 10.5pt; }}"
             "* { font-weight: normal !important; } h1, h2 { letter-spacing: .04em; }"
             "nav.toc { display: none; } main.report { max-width: none; padding: 0; }"
             "thead { display: table-header-group; } tr, figure, img { break-inside: avoid; }"
@@ -630,7 +634,7 @@ class WarmKernel:
         reply = run_sync(self.kc.execute_interactive)(code, store_history=False, timeout=60,
                                                       output_hook=lambda msg: None)
         if reply["content"].get("status") != "ok":
-            raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+            raise RenderError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
     def execute(self, parameters: dict[str, Any], out_nb: Path, *, notebook: Path = NOTEBOOK,
                 timeout: int | None = None, cwd: Path | None = None) -> Path:
