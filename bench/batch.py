@@ -245,7 +245,8 @@ def main() -> None:
     args = ap.parse_args()
     skip = set(args.skip.split(","))
     with Store(args.store, create=False) as s:
-        jobs = [(a, y) for a, y, _ in s.entries() if y in (2023, 2024)][: args.reports]
+        names = s.names()  # the store keys agencies by identity; the notebook is given the name shown
+        jobs = [(names.get(a, a), y) for a, y, _ in s.entries() if y in (2023, 2024)][: args.reports]
     tmp = Path(tempfile.mkdtemp(prefix="xxgk-bench-"))
     try:
         if args.profile:

@@ -22,13 +22,15 @@ def check_report(report: Report, store: str | Path | Store | None = None, *,
 
 
 def _check(report: Report, s: Store | None, registry: Registry | None, aggregate: bool,
-           copied: list[Finding] | None = None) -> list[Finding]:
+           copied: list[Finding] | None = None, read: dict[tuple[str, int], Report] | None = None) -> list[Finding]:
     previous = None
     if report.key and report.year and s is not None:
-        try:
-            previous = s.get(report.key, report.year - 1)
-        except NotFound:
-            previous = None
+        previous = (read or {}).get((report.key, report.year - 1))  # already read from ``s`` (by identity)
+        if previous is None:
+            try:
+                previous = s.get(report.key, report.year - 1)
+            except NotFound:
+                previous = None
     children: dict[str, Report | None] | None = None
     if aggregate and registry is not None and report.key:
         me = registry.find(report.key) or registry.find(report.agency or "")
@@ -134,7 +136,8 @@ def check_store(store: str | Path | None = None, *, agencies: tuple[str, ...] = 
         names = s.names()
         keys = [(a, y) for a, y, _ in s.entries() if (want is None or a in want) and (not years or y in years)]
         # every report of those years, read once: copying is found among them all, the checks run on the chosen
-        reports = {(a, y): s.get(a, y) for a, y, _ in s.entries() if y in {y for _, y in keys}}
+        chosen = {y for _, y in keys}
+        reports = {(a, y): s.get(a, y) for a, y, _ in s.entries() if y in chosen}
         if revision is not None:
             if len(keys) != 1:
                 from .errors import ParameterError
@@ -143,7 +146,7 @@ def check_store(store: str | Path | None = None, *, agencies: tuple[str, ...] = 
             reports[keys[0]] = s.get(*keys[0], revision)
         copies = _copies(reports, registry)
         for a, y in keys:
-            for f in _check(reports[(a, y)], s, registry, registry is not None, copies.get((a, y), [])):
+            for f in _check(reports[(a, y)], s, registry, registry is not None, copies.get((a, y), []), reports):
                 out.append((names[a], y, f))
         if registry is None:
             out += _duplicates(s, {(names[a], y) for a, y in keys})

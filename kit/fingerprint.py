@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .registry import Agency, Registry
-from .report.params import portable
+from .report.params import PATH_PARAMETERS, portable
 from .store import Store
 
 if TYPE_CHECKING:
@@ -116,9 +116,19 @@ def data_state(entries: Iterable[dict[str, Any]]) -> str:
     return _digest(sorted(f"{e.get('key')}:{e.get('fingerprint')}" for e in entries))[:12]
 
 
-def parameters_digest(params: dict[str, Any], root: Path) -> str:
-    """The parameters as the project names them: store and registry relative to ``root`` when inside it."""
-    return _digest([json.dumps(portable(params, root), sort_keys=True, ensure_ascii=False)])
+def parameters_digest(params: dict[str, Any], root: Path,
+                      paths: dict[tuple[Any, ...], dict[str, Any]] | None = None) -> str:
+    """The parameters as the project names them: store and registry relative to ``root`` when inside it.
+
+    ``paths``: the paths already made portable by this caller (a batch's jobs name one store and one
+    registry: resolved once, not once a job)."""
+    if paths is None:
+        return _digest([json.dumps(portable(params, root), sort_keys=True, ensure_ascii=False)])
+    named = tuple(params.get(k) for k in PATH_PARAMETERS)
+    shown = paths.get(named)
+    if shown is None:
+        shown = paths[named] = portable({k: params[k] for k in PATH_PARAMETERS if k in params}, root)
+    return _digest([json.dumps({**params, **shown}, sort_keys=True, ensure_ascii=False)])
 
 
 def _entry(a: Agency) -> str:
@@ -132,6 +142,7 @@ def fingerprint_jobs(jobs: list["Job"], notebook: Path, root: Path) -> None:
     hashes: dict[str, dict[tuple[str, int], str]] = {}
     years: dict[tuple[str, str], list[tuple[int, str]]] = {}  # (store, agency) -> its (year, hash), sorted
     registries: dict[str, Registry] = {}
+    paths: dict[tuple[Any, ...], dict[str, Any]] = {}
     for job in jobs:
         st = job.params["store"]
         if st not in hashes:
@@ -154,7 +165,7 @@ def fingerprint_jobs(jobs: list["Job"], notebook: Path, root: Path) -> None:
             deps += [_entry(me)] if me else ["entry:none"]
             deps += sorted(f"{_entry(a)}:{stored.get((a.id, job.year)) or stored.get((a.name, job.year), 'absent')}"
                            for a in related)
-        job.parts = {"code": code, "environment": env, "parameters": parameters_digest(job.params, root),
+        job.parts = {"code": code, "environment": env, "parameters": parameters_digest(job.params, root, paths),
                      "data": _digest(deps)}
         job.fingerprint = _digest(f"{k}:{job.parts[k]}" for k in PARTS)
 

@@ -204,12 +204,12 @@ def _year(reps: list[Report], year: int, names: re.Pattern[str] | None, threshol
         if ka != kb and _jaccard(kept[x], kept[y]) >= threshold:
             found[(ka, kb) if ka < kb else (kb, ka)].append((x, y) if ka < kb else (y, x))
     out = []
+    text = [reps[i].sections[s] for i, s in parts]  # once for the year, not once a pair
     for (ka, kb), matches in found.items():
         xs, ys = sorted({x for x, _ in matches}), sorted({y for _, y in matches})
         sim = _jaccard(*(np.unique(np.concatenate([kept[k] for k in ks])) for ks in (xs, ys)))
         secs = {parts[k][1] for k in xs + ys}
         ra, rb = reps[parts[xs[0]][0]], reps[parts[ys[0]][0]]
-        text = [reps[i].sections[s] for i, s in parts]
         quotes = _passages([(text[x], kept[x], text[y], kept[y]) for x, y in sorted(matches)], names, shingle,
                            min_passage)
         out.append(CopiedPair(ka, kb, ra.agency or ka, rb.agency or kb, year, round(sim, 4),

@@ -113,6 +113,10 @@ REPORT_COLUMNS = ("id, agency_id, agency, printed, year, format, title, source, 
 
 
 STATEMENTS = [x for x in SCHEMA.split(";\n") if x.strip()]  # a trigger's body holds a ";" of its own
+# Look-ups by the name shown or printed (get, key, put) search these instead of reading every report:
+# indexes only, no change of what the file holds (an older kit reads and writes the file as before).
+INDEXES = {"reports_by_name": "CREATE INDEX IF NOT EXISTS reports_by_name ON reports (agency, year)",
+           "reports_by_printed": "CREATE INDEX IF NOT EXISTS reports_by_printed ON reports (printed, year)"}
 
 
 def _to_1(db: sqlite3.Connection) -> int:
@@ -180,6 +184,7 @@ class Store:
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA journal_mode = WAL")
             self._migrate()
+            self._index()
         except (sqlite3.Error, OSError) as e:
             raise StoreError(f"cannot open store {self.path}: {e}") from None
 
@@ -211,6 +216,19 @@ class Store:
                     db.execute(f"PRAGMA user_version = {version}")
         finally:
             self.db.execute("PRAGMA foreign_keys = ON")
+
+    def _index(self) -> None:
+        """Create the look-up :data:`INDEXES` a store lacks (made by an earlier kit); a store this process
+        may not write is read without them."""
+        have = {n for (n,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        if have.issuperset(INDEXES):
+            return
+        try:
+            with self._transaction() as db:
+                for statement in INDEXES.values():
+                    db.execute(statement)
+        except sqlite3.OperationalError:  # read-only, or busy for longer than the timeout: only slower
+            pass
 
     def close(self) -> None:
         self.db.close()
@@ -413,11 +431,9 @@ class Store:
             raise NotFound(f"no report for {agency} {year} in {self.path}")
         rid, key, name, printed, year_, fmt, title, source, sha, reader, size = row[:11]
         published, published_from, revision = row[13], row[14], row[15]
-        cells = {}
-        raw = {}
-        for cid, v, r in self.db.execute("SELECT cell_id, value, raw FROM cells WHERE report_id = ?", (rid,)):
-            cells[cid] = v
-            raw[cid] = r
+        rows = self.db.execute("SELECT cell_id, value, raw FROM cells WHERE report_id = ?", (rid,)).fetchall()
+        cells = {cid: v for cid, v, _ in rows}
+        raw = {cid: r for cid, _, r in rows}
         sections = dict(self.db.execute("SELECT key, text FROM sections WHERE report_id = ?", (rid,)).fetchall())
         findings = [Finding(rule, sev, msg, json.loads(c), json.loads(e) if e else None, json.loads(a) if a else None)
                     for rule, sev, c, msg, e, a in self.db.execute(

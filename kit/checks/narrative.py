@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from ..model import Finding, Report
@@ -164,14 +165,21 @@ _BOILER = re.compile(r"中华人民共和国政府信息公开条例|政府信�
 
 
 def _grams(text: str, agency: str | None, n: int = 5) -> set[str]:
+    return set(_gram_set(text, agency, n))
+
+
+@lru_cache(maxsize=64)
+def _gram_set(text: str, agency: str | None, n: int = 5) -> frozenset[str]:
+    """:func:`_grams`, kept for a while: a store is checked agency by agency, year after year, so a part's
+    runs are asked for again as last year's when the next year is checked."""
     t = text.replace(agency or "\0", "")
     t = _BOILER.sub("", t)
-    return {t[i:i + n] for i in range(len(t) - n + 1)}
+    return frozenset({t[i:i + n] for i in range(len(t) - n + 1)})
 
 
 def similarity(now: str, before: str, agency: str | None = None) -> float:
     """Share of this year's wording (5-character runs, boilerplate removed) found in last year's."""
-    a, b = _grams(now, agency), _grams(before, agency)
+    a, b = _gram_set(now, agency), _gram_set(before, agency)
     return len(a & b) / len(a) if a else 0.0
 
 
@@ -183,7 +191,7 @@ def copied(ctx: Context) -> Iterator[Finding]:
         return
     for key in ("一", "二", "三", "四", "五", "六"):
         now, before = r.sections.get(key, ""), p.sections.get(key, "")
-        if len(_grams(now, r.agency)) < 20 or not before:
+        if len(_gram_set(now, r.agency)) < 20 or not before:
             continue
         s = similarity(now, before, r.agency)
         if s > 0.5:
