@@ -31,7 +31,7 @@ from .errors import BatchLocked, BatchStopped, KitError, RenderError
 from .processes import stop_on_signals
 from .report.names import output_dir
 from .report.params import load as load_params
-from .report.params import validate
+from .report.params import validate_many
 from .report.index import index_html
 from .fingerprint import data_state, environment_versions, output_hashes
 from .report.render import FORMATS, NOTEBOOK, _atomic_write, with_embedded_font
@@ -109,21 +109,25 @@ def plan(store: str | Path, outputs: str | Path, *, agencies: tuple[str, ...] = 
             if registry:
                 for params in raw:
                     params["registry"] = str(Path(registry).resolve())
-        keys = {params["agency"]: min(wanted(s, (params["agency"],), reg) or {params["agency"]})
-                for params in raw if "region" not in params}
+        keys: dict[Any, str] = {}  # once for each agency named, not once a job
+        for params in raw:
+            if "region" not in params and params["agency"] not in keys:
+                keys[params["agency"]] = min(wanted(s, (params["agency"],), reg) or {params["agency"]})
     jobs = []
     if reg is not None and reg.declared and not params_dir and not agencies:
         jobs += _region_jobs(reg, store, registry, outputs, years)
+    checked = iter(validate_many([p for p in raw if "region" not in p]))
+    root = outputs.resolve()
     for params in raw:
         if "region" in params:
             jobs.append(_region_job(params, outputs))
             continue
-        params = validate(params)
         key = keys[params["agency"]]
+        params = next(checked)
         if (want is not None and key not in want) or (years and params["year"] not in years):
             continue
         shown = names.get(key, params["agency"])
-        folder = output_dir(outputs, shown, params["year"])
+        folder = output_dir(root, shown, params["year"], resolved=True)
         jobs.append(Job(shown, params["year"], params, str(folder), f"{params['year']}/{folder.name}", agency_id=key))
     return jobs
 
@@ -164,13 +168,17 @@ class Manifest:
         self.path = outputs / "manifest.json"
         self.journal = outputs / STATE / "journal.jsonl"
         self.entries: dict[str, dict[str, Any]] = {}
+        # saved only when something changed: a no-op batch over a province's reports writes nothing
+        self.dirty = not self.path.exists() or not (outputs / "index.html").exists()
         if self.path.exists():
             try:
                 doc = json.loads(self.path.read_text(encoding="utf-8"))
                 self.entries = {e["key"]: e for e in doc["reports"] + doc.get("regions", [])}
             except (ValueError, KeyError):
                 self.entries = {}  # unreadable: everything reruns, nothing is lost
+                self.dirty = True
         if self.journal.exists():
+            self.dirty = True  # a run that stopped before saving: its journal goes into the manifest
             for line in self.journal.read_text(encoding="utf-8").splitlines():
                 with contextlib.suppress(ValueError):
                     e = json.loads(line)
@@ -178,6 +186,7 @@ class Manifest:
 
     def record(self, entry: dict[str, Any]) -> None:
         self.entries[entry["key"]] = entry
+        self.dirty = True
         self.journal.parent.mkdir(parents=True, exist_ok=True)
         with self.journal.open("a", encoding="utf-8") as f:
             f.write(json.dumps(entry, ensure_ascii=False) + "\n")
@@ -208,9 +217,13 @@ class Manifest:
             if self.outputs in folder.parents and folder.is_dir():
                 shutil.rmtree(folder)
             del self.entries[key]
+            self.dirty = True
         return gone
 
     def save(self) -> None:
+        """Write manifest.json and index.html when anything changed since they were written."""
+        if not self.dirty:
+            return
         entries = sorted(self.entries.values(), key=lambda e: (e["year"], e["agency"]))
         doc = {"generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "kit_version": __version__,
                "state": data_state(entries),
@@ -219,6 +232,7 @@ class Manifest:
         _atomic_write(self.path, json.dumps(doc, ensure_ascii=False, indent=1))
         _atomic_write(self.outputs / "index.html", with_embedded_font(index_html(doc)))
         self.journal.unlink(missing_ok=True)
+        self.dirty = False
 
 
 @contextlib.contextmanager

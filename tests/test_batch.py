@@ -34,8 +34,13 @@ def test_skip_and_rerun_exactly_what_changed(store, tmp_path):
     summary, seen = _keys(store, out, workers=2)
     assert (summary.done, summary.skipped, summary.failed) == (6, 0, 0)  # 2 departments + county, 2 years
     assert not list(out.rglob("*.part*"))
+    written = {f: (out / f).stat().st_mtime_ns for f in ("manifest.json", "index.html")}
     summary, seen = _keys(store, out, workers=2)
     assert (summary.done, summary.skipped) == (0, 6) and seen == []
+    # nothing ran: the manifest and the index are not written again (a province's index is megabytes)
+    assert {f: (out / f).stat().st_mtime_ns for f in written} == written
+    (out / "index.html").unlink()  # lost: written again though nothing ran
+    assert _keys(store, out)[0].done == 0 and (out / "index.html").exists()
     # change one agency's 2023 data: its 2023 and 2024 reports rerun (2024 reads 2023), nothing else
     with Store(store) as s:
         r = s.get("青禾县自然资源局", 2023)

@@ -2,7 +2,7 @@ import pytest
 
 from kit.errors import ParameterError
 from kit.report.names import output_dir, safe_name
-from kit.report.params import load, validate
+from kit.report.params import load, validate, validate_many
 
 
 @pytest.mark.parametrize("name", ["../../etc", "a/b", "a\\b", "x\x00y", "CON", "nul.txt", ".", "..", "", "甲" * 300])
@@ -72,3 +72,20 @@ def test_paths_in_reports_are_relative_to_the_project(tmp_path, monkeypatch):
     report = make_report("甲局", 2024, numbers(random.Random(1), 5, {}))
     html = provenance_html(report, {"agency": "甲局", "year": 2024, "store": str(store), "registry": None}, "0.1.0")
     assert "store=data/xxgk.sqlite" in html and str(tmp_path) not in html and "registry=</dd>" in html
+
+
+def test_a_batch_s_parameters_validated_as_one_by_one():
+    many = [{"agency": f"机关{i % 7}", "year": 2016 + i % 10, "store": "s.sqlite", "strict": i % 3 == 0}
+            for i in range(60)]
+    assert validate_many(many) == [validate(p) for p in many]
+    for bad, named in (({"agency": 'a"b'}, "agency: 'a\"b' contains a quote"), ({"year": True}, "year: True"),
+                       ({"peers": "yes"}, "peers: 'yes'"), ({"colour": 1}, "'colour' was unexpected")):
+        wrong = [dict(p) for p in many]
+        wrong[41].update(bad)
+        with pytest.raises(ParameterError, match=named.replace("(", "\\(")):
+            validate_many(wrong)
+        with pytest.raises(ParameterError) as one:
+            validate(wrong[41])
+        with pytest.raises(ParameterError) as all_:
+            validate_many(wrong)
+        assert str(all_.value) == str(one.value)

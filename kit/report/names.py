@@ -27,10 +27,13 @@ def safe_name(name: str) -> str:
     return cleaned
 
 
-def output_dir(outputs: str | Path, agency: str, year: int) -> Path:
-    """``<outputs>/<year>/<safe agency>``, checked to lie inside ``outputs``."""
-    root = Path(outputs).resolve()
-    path = (root / str(int(year)) / safe_name(agency)).resolve()
+def output_dir(outputs: str | Path, agency: str, year: int, *, resolved: bool = False) -> Path:
+    """``<outputs>/<year>/<safe agency>``, checked to lie inside ``outputs``. ``resolved``: ``outputs``
+    is resolved already (a batch plans thousands of folders in it): the folder is joined to it, not
+    resolved again; a safe name has no separator and no leading dot, so it cannot climb out."""
+    root = Path(outputs) if resolved else Path(outputs).resolve()
+    path = root / str(int(year)) / safe_name(agency)
+    path = path if resolved else path.resolve()
     if root not in path.parents:
         raise OutputError(f"output path for {agency!r} escapes {root}")
     return path

@@ -65,9 +65,39 @@ def validate(params: dict[str, Any]) -> dict[str, Any]:
     return checked(params, SCHEMA, DEFAULTS)
 
 
+# what differs from one job of a batch to the next, every distinct value checked in one pass (validate_many)
+_PER_JOB = {"type": "object", "properties": {k: {"type": "array", "items": SCHEMA["properties"][k]}
+                                             for k in ("agency", "year")}}
+
+
+def validate_many(many: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """:func:`validate` for each of a batch's parameter sets, which differ in agency and year and little
+    else: each distinct agency and year checked once in one pass, each distinct rest once with the whole
+    schema (no rule of the schema ties two parameters together). The same results; on any problem the
+    sets are checked one by one, so the error names the bad one as :func:`validate`'s does. Per job,
+    jsonschema costs 30 µs: a second over a province's 30,000 jobs."""
+    import json
+
+    if not all("agency" in p and "year" in p for p in many) or not _validator(id(_PER_JOB), _PER_JOB).is_valid(
+            {k: list({repr(p[k]): p[k] for p in many}.values()) for k in ("agency", "year")}):
+        return [validate(p) for p in many]
+    rests: dict[str, dict[str, Any]] = {}
+    out = []
+    for params in many:
+        rest = {k: v for k, v in params.items() if k not in ("agency", "year")}
+        tag = json.dumps(rest, sort_keys=True, default=repr)
+        filled = rests.get(tag)
+        if filled is None:
+            out.append(validate(params))
+            rests[tag] = {k: v for k, v in out[-1].items() if k not in ("agency", "year")}
+        else:
+            out.append({**filled, "agency": params["agency"], "year": params["year"]})
+    return out
+
+
 def checked(params: dict[str, Any], schema: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
     """``params`` against a notebook's ``schema``, with ``defaults`` filled in; every problem named."""
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = _validator(id(schema), schema)
     problems = []
     for err in sorted(validator.iter_errors(params), key=lambda e: list(e.path)):
         where = ".".join(str(p) for p in err.path) or "parameters"
@@ -84,6 +114,17 @@ def checked(params: dict[str, Any], schema: dict[str, Any], defaults: dict[str, 
     if problems:
         raise ParameterError(problems)
     return {**defaults, **params}
+
+
+_VALIDATORS: dict[int, tuple[dict[str, Any], Any]] = {}
+
+
+def _validator(key: int, schema: dict[str, Any]) -> Any:
+    """A validator for each schema object, made once (the schema is kept with it, so its id stays its own)."""
+    got = _VALIDATORS.get(key)
+    if got is None or got[0] is not schema:
+        got = _VALIDATORS[key] = (schema, jsonschema.Draft202012Validator(schema))
+    return got[1]
 
 
 def load(path: str | Path) -> dict[str, Any]:
