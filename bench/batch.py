@@ -20,6 +20,7 @@ seconds its processes used. Needs the demo store (``make demo`` first).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import resource
@@ -337,7 +338,9 @@ def fingerprints(jobs: list[tuple[str, int]], args: argparse.Namespace, tmp: Pat
         dst.db.execute("PRAGMA synchronous = OFF")
         for i in range(args.fingerprints):
             r = base[i % len(base)]
-            r.agency = f"机关{i // 7:05d}"
+            # the name its identity (no registry), printed so too: else the store links it to the first
+            r.agency, r.agency_id = f"机关{i // 7:05d}", None
+            r.provenance = dataclasses.replace(r.provenance, printed=r.agency)
             r.year = 2019 + i % 7
             dst.put(r)
     runs = []
