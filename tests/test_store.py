@@ -87,3 +87,38 @@ def test_default_path_from_env(monkeypatch, tmp_path):
 
     monkeypatch.setenv("XXGK_STORE", str(tmp_path / "x.sqlite"))
     assert default_path() == tmp_path / "x.sqlite"
+
+
+def test_a_store_without_the_look_up_indexes_gets_them_and_a_read_only_one_still_reads(tmp_path, monkeypatch):
+    import contextlib
+
+    from kit.store import INDEXES
+
+    path = tmp_path / "s.sqlite"
+    with Store(path) as s:
+        s.put(_report())
+
+    def drop() -> None:  # as an earlier kit left it
+        db = sqlite3.connect(path)
+        for name in INDEXES:
+            db.execute(f"DROP INDEX IF EXISTS {name}")
+        db.commit()
+        db.close()
+
+    drop()
+
+    @contextlib.contextmanager
+    def read_only(self):  # what SQLite says of a file this process may not write (root writes anyway)
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+        yield
+
+    with monkeypatch.context() as m:
+        m.setattr(Store, "_transaction", read_only)
+        with Store(path, create=False) as s:  # read without the indexes
+            assert s.get("甲局", 2024).agency == "甲局"
+    with Store(path) as s:
+        have = {n for (n,) in s.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        plan = " ".join(str(r) for r in s.db.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM reports WHERE agency = ? AND year = ?", ("甲局", 2024)))
+        assert s.get("甲局", 2024).year == 2024
+    assert set(INDEXES) <= have and "reports_by_name" in plan
