@@ -121,3 +121,13 @@ def test_a_pdf_is_the_same_bytes_whatever_the_process_printed_before_it():
     render._font_config.cache_clear()
     render.pdf_of(render.page(rare, embed_font=False), 2024)
     assert render.pdf_of(render.page(plain, embed_font=False), 2024) == alone
+
+
+def test_the_png_patch_is_made_once_however_many_pdfs():
+    from weasyprint.images import RasterImage
+
+    render._png_as_is()
+    first = RasterImage.__dict__["_get_png_data"]
+    for _ in range(3):
+        render._png_as_is()
+    assert RasterImage.__dict__["_get_png_data"] is first  # not a wrapper around a wrapper a PDF

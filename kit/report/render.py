@@ -248,8 +248,8 @@ def _png_as_is() -> None:
     from weasyprint.images import RasterImage
 
     real = RasterImage.__dict__.get("_get_png_data")
-    if real is None or getattr(real, "kit", False):
-        return  # another WeasyPrint, or done already
+    if real is None or getattr(getattr(real, "__func__", None), "kit", False):
+        return  # another WeasyPrint, or done already (a staticmethod does not show its function's attributes)
 
     def get_png_data(pillow_image: Any) -> bytes:
         fp = getattr(pillow_image, "fp", None)
