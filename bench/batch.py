@@ -222,14 +222,21 @@ def memory(n: int, store: str, registry: str, tmp: Path, workers: int) -> None:
     t = time.perf_counter()
     run(jobs, tmp / "mem-out", workers=workers, progress=False, on_result=sample, root=ROOT)
     wall = time.perf_counter() - t
-    by_pid: dict[int, list[str]] = {}
+    # workers are replaced every WORKER_REPORTS reports (kit.batch): listed by the reports done, not by pid
+    worst: dict[int, int] = {}
     for done, tree in samples:
-        for pid, (cmd, rss) in tree.items():
-            by_pid.setdefault(pid, []).append(f"{done}: {rss / 2**20:.0f} MB")
-    for pid, row in sorted(by_pid.items()):
-        cmd = samples[-1][1].get(pid, samples[0][1].get(pid, ("?", 0)))[0]
-        kind = "kernel" if "ipykernel" in cmd else "worker"
-        print(f"  {kind} {pid}: " + ", ".join(row))
+        kinds: dict[str, list[str]] = {"worker": [], "kernel": []}
+        for pid, (cmd, rss) in sorted(tree.items()):
+            if "ipykernel" in cmd:
+                kinds["kernel"].append(f"{rss / 2**20:.0f}")
+            elif "spawn_main" in cmd:  # a pool worker (not the resource tracker)
+                kinds["worker"].append(f"{rss / 2**20:.0f}")
+                worst[done] = max(worst.get(done, 0), rss)
+        print(f"  after {done:4}: workers {', '.join(kinds['worker'])} MB; kernels {', '.join(kinds['kernel'])} MB")
+    if 100 in worst and max(worst) >= 500:
+        last = max(worst)
+        print(f"  the largest worker after {last} reports / after 100: {worst[last] / 2**20:.0f} / "
+              f"{worst[100] / 2**20:.0f} MB = {worst[last] / worst[100]:.3f} (goal within 10 %)")
     print(f"  ({wall:.0f} s, {wall * workers / len(jobs):.2f} core-s a report)")
 
 

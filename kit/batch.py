@@ -14,6 +14,7 @@ notebook and ``report.error.txt`` where its output would be; ``outputs/index.htm
 from __future__ import annotations
 
 import contextlib
+import gc
 import fcntl
 import hashlib
 import json
@@ -39,6 +40,9 @@ from .store import Store
 
 STATE = ".xxgk"
 REGION_EXTRA = ("docx", "xlsx")  # a region job always writes its notice and problem list
+# A local worker process (and its kernel) is replaced after this many reports: laying out tables,
+# WeasyPrint keeps some 0.15 MB of C memory a PDF that no collection frees (bench/batch.py --memory).
+WORKER_REPORTS = 200
 
 
 @dataclass
@@ -295,6 +299,23 @@ def warm_up(parent: int | None = None) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the batch, which stops the workers
         die_with_parent(signal.SIGKILL, parent)
     _kernel()
+    if parent is not None:
+        global _FROZEN
+        gc.collect()
+        gc.freeze()  # what the imports and the kernel made lives as long as the worker: not scanned again
+        _FROZEN = True
+
+
+_FROZEN = False
+
+
+def _collect() -> None:
+    """After each report in a pool worker: a Word document is a cycle of python-docx objects holding lxml
+    trees, whose megabytes the collector does not see, so it waits too long (a worker grew 1 MB a report).
+    With the worker's start frozen a collection takes some 20 ms; elsewhere (a batch of one worker, in the
+    calling process) it would scan everything, 130 ms, and is left to the collector's own pace."""
+    if _FROZEN:
+        gc.collect()
 
 
 def run_job(job: dict[str, Any], to: tuple[str, ...], outputs: str) -> dict[str, Any]:
@@ -343,6 +364,7 @@ def run_job(job: dict[str, Any], to: tuple[str, ...], outputs: str) -> dict[str,
             _atomic_write(err_file, msg + "\n")
             entry["outputs"]["error"] = str(err_file.resolve().relative_to(root))
     entry["seconds"] = round(time.perf_counter() - t0, 3)
+    _collect()
     entry["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     return entry
 
@@ -499,11 +521,20 @@ def _execute(todo: list[Job], to: tuple[str, ...], outputs: Path, workers: int |
             stop_kernel()  # stopped mid-run: the kernel may be busy with a half-run notebook
             raise
         return
+    # a new pool for every WORKER_REPORTS reports a worker: its processes and kernels replaced
+    # (ProcessPoolExecutor's max_tasks_per_child deadlocks once a worker is replaced: cpython#115634)
+    for start in range(0, len(payload), n * WORKER_REPORTS):
+        yield from _pool(payload[start:start + n * WORKER_REPORTS], n, to, outputs)
+
+
+def _pool(payload: list[dict[str, Any]], n: int, to: tuple[str, ...],
+          outputs: Path) -> Generator[dict[str, Any], None, None]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed as done
 
     ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=warm_up, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(max_workers=min(n, len(payload)), mp_context=ctx, initializer=warm_up,
+                               initargs=(os.getpid(),))
     finished = False
     try:
         futures = [pool.submit(run_job, job, to, str(outputs)) for job in payload]

@@ -289,3 +289,23 @@ def test_region_jobs_run_after_the_agency_jobs_and_rerun_on_what_they_read(small
             j.params["scoring"] = str(scheme)
     planned = run(jobs, out, to=("html",), progress=False, root=tmp_path, dry_run=True).planned
     assert sorted(k for k, _ in planned) == regions and all(why == ["parameters", "data"] for _, why in planned)
+
+
+def test_workers_are_replaced_after_their_share_of_reports(store, tmp_path, monkeypatch):
+    """A pool lives for WORKER_REPORTS reports a worker, then new workers (and kernels) take over: what a
+    library keeps of each report cannot grow without end; every report is still done once."""
+    import kit.batch as batch
+
+    pools: list[list[str]] = []
+    real = batch._pool
+
+    def counted(payload, n, to, outputs):
+        pools.append([j["key"] for j in payload])
+        yield from real(payload, n, to, outputs)
+
+    monkeypatch.setattr(batch, "WORKER_REPORTS", 1)
+    monkeypatch.setattr(batch, "_pool", counted)
+    summary, seen = _keys(store, tmp_path / "out", years=(2024,), workers=2)
+    assert [len(p) for p in pools] == [2, 1] and sorted(sum(pools, [])) == seen
+    assert (summary.done, summary.failed) == (3, 0)
+    assert len(list((tmp_path / "out" / "2024").glob("*/report.html"))) == 3
