@@ -14,8 +14,8 @@ notebook and ``report.error.txt`` where its output would be; ``outputs/index.htm
 from __future__ import annotations
 
 import contextlib
-import gc
 import fcntl
+import gc
 import hashlib
 import json
 import os
@@ -300,22 +300,29 @@ def warm_up(parent: int | None = None) -> None:
         die_with_parent(signal.SIGKILL, parent)
     _kernel()
     if parent is not None:
-        global _FROZEN
+        global _WORKER
         gc.collect()
         gc.freeze()  # what the imports and the kernel made lives as long as the worker: not scanned again
-        _FROZEN = True
+        _WORKER = True
 
 
-_FROZEN = False
+_WORKER = False  # a pool worker of this batch (warm_up), which collects after each report
+_SETTLED = False  # its first report's imports and caches frozen too
 
 
 def _collect() -> None:
     """After each report in a pool worker: a Word document is a cycle of python-docx objects holding lxml
     trees, whose megabytes the collector does not see, so it waits too long (a worker grew 1 MB a report).
-    With the worker's start frozen a collection takes some 20 ms; elsewhere (a batch of one worker, in the
-    calling process) it would scan everything, 130 ms, and is left to the collector's own pace."""
-    if _FROZEN:
-        gc.collect()
+    With what the worker's start and first report made frozen, a collection takes some 20 ms; elsewhere (a
+    batch of one worker, in the calling process) it would scan everything, 130 ms, and is left to the
+    collector's own pace."""
+    global _SETTLED
+    if not _WORKER:
+        return
+    gc.collect()
+    if not _SETTLED:
+        gc.freeze()
+        _SETTLED = True
 
 
 def run_job(job: dict[str, Any], to: tuple[str, ...], outputs: str) -> dict[str, Any]:

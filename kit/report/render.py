@@ -268,8 +268,13 @@ def _font_config() -> Any:
     """One WeasyPrint font configuration for the process. A new one a PDF (WeasyPrint's default) loads
     the system's font configuration again and leaks 0.4 MB of it each time (bench/batch.py --memory);
     the @font-face fonts it registers are kept by their rule, so the kit's one or two fonts load once."""
+    import atexit
+
     from weasyprint.text.fonts import FontConfiguration
 
+    # let go before the interpreter tears WeasyPrint's module down: its __del__ needs it (else a worker
+    # prints "Exception ignored in FontConfiguration.__del__" as it exits)
+    atexit.register(_font_config.cache_clear)
     return FontConfiguration()
 
 
