@@ -164,14 +164,10 @@ _BOILER = re.compile(r"中华人民共和国政府信息公开条例|政府信�
                      r"本报告|统计期限|[\d０-９]+|[年月日件条个次篇%％]|\s|[，。、；：:“”‘’（）()《》,.;!?！？\-—]")
 
 
-def _grams(text: str, agency: str | None, n: int = 5) -> set[str]:
-    return set(_gram_set(text, agency, n))
-
-
 @lru_cache(maxsize=64)
 def _gram_set(text: str, agency: str | None, n: int = 5) -> frozenset[str]:
-    """:func:`_grams`, kept for a while: a store is checked agency by agency, year after year, so a part's
-    runs are asked for again as last year's when the next year is checked."""
+    """A part's 5-character runs, boilerplate and the agency's name removed; kept for a while: a store is
+    checked agency by agency, year after year, so a part's runs are asked for again as last year's."""
     t = text.replace(agency or "\0", "")
     t = _BOILER.sub("", t)
     return frozenset({t[i:i + n] for i in range(len(t) - n + 1)})

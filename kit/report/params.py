@@ -78,7 +78,7 @@ def validate_many(many: list[dict[str, Any]]) -> list[dict[str, Any]]:
     jsonschema costs 30 µs: a second over a province's 30,000 jobs."""
     import json
 
-    if not all("agency" in p and "year" in p for p in many) or not _validator(id(_PER_JOB), _PER_JOB).is_valid(
+    if not all("agency" in p and "year" in p for p in many) or not jsonschema.Draft202012Validator(_PER_JOB).is_valid(
             {k: list({repr(p[k]): p[k] for p in many}.values()) for k in ("agency", "year")}):
         return [validate(p) for p in many]
     rests: dict[str, dict[str, Any]] = {}
@@ -97,7 +97,7 @@ def validate_many(many: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def checked(params: dict[str, Any], schema: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
     """``params`` against a notebook's ``schema``, with ``defaults`` filled in; every problem named."""
-    validator = _validator(id(schema), schema)
+    validator = jsonschema.Draft202012Validator(schema)
     problems = []
     for err in sorted(validator.iter_errors(params), key=lambda e: list(e.path)):
         where = ".".join(str(p) for p in err.path) or "parameters"
@@ -114,17 +114,6 @@ def checked(params: dict[str, Any], schema: dict[str, Any], defaults: dict[str, 
     if problems:
         raise ParameterError(problems)
     return {**defaults, **params}
-
-
-_VALIDATORS: dict[int, tuple[dict[str, Any], Any]] = {}
-
-
-def _validator(key: int, schema: dict[str, Any]) -> Any:
-    """A validator for each schema object, made once (the schema is kept with it, so its id stays its own)."""
-    got = _VALIDATORS.get(key)
-    if got is None or got[0] is not schema:
-        got = _VALIDATORS[key] = (schema, jsonschema.Draft202012Validator(schema))
-    return got[1]
 
 
 def load(path: str | Path) -> dict[str, Any]:
